@@ -1,0 +1,122 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { CampaignSettings } from '../campaigns/settings.ts';
+import type { Target } from '../targets/target.ts';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const campaigns = pgTable('campaigns', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** active | paused | archived */
+  status: text('status').notNull().default('active'),
+  settings: jsonb('settings').$type<CampaignSettings>().notNull(),
+  /** The campaign's call-in number (E.164): an inbound call to it runs this campaign. */
+  callInNumber: text('call_in_number').unique(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** A campaign's own list of people to call, in dialing order. */
+export const customTargets = pgTable(
+  'custom_targets',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    position: integer('position').notNull(),
+    name: text('name').notNull(),
+    title: text('title').notNull().default(''),
+    phone: text('phone').notNull(),
+    extension: text('extension'),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.id] })],
+);
+
+/** One supporter's attempt: we ring them, then bridge them to each target in turn. */
+export const calls = pgTable(
+  'calls',
+  {
+    /** Unguessable: it is the only key webhooks and the widget hold. */
+    id: text('id').primaryKey(),
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    /** `outbound`: we ring the supporter (the widget); `inbound`: they rang the call-in number. */
+    direction: text('direction').notNull().default('outbound'),
+    /** Twilio's call statuses, plus `queued` before the REST call is placed. */
+    status: text('status').notNull().default('queued'),
+    /** The caller's number, kept only while the call needs it (cleared when it ends). */
+    phone: text('phone'),
+    /** Keyed hash of the caller's number, for limits and counting without keeping the number. */
+    phoneHash: text('phone_hash').notNull(),
+    zip: text('zip'),
+    district: text('district'),
+    /** Targets resolved when the call was accepted, in dialing order. */
+    targets: jsonb('targets').$type<Target[]>().notNull(),
+    twilioSid: text('twilio_sid'),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    dialAttempts: integer('dial_attempts').notNull().default(0),
+    /** When the dial queue may next try to place this call. */
+    dialAfter: timestamp('dial_after', { withTimezone: true }).notNull().defaultNow(),
+    duration: integer('duration'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('calls_campaign_created_idx').on(t.campaignId, t.createdAt),
+    uniqueIndex('calls_twilio_sid_idx').on(t.twilioSid),
+    index('calls_dial_queue_idx').on(t.dialAfter).where(sql`${t.status} = 'queued' and ${t.twilioSid} is null`),
+  ],
+);
+
+/** One target dialed within a call. */
+export const legs = pgTable(
+  'legs',
+  {
+    callId: text('call_id')
+      .notNull()
+      .references(() => calls.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    campaignId: text('campaign_id').notNull(),
+    targetId: text('target_id').notNull(),
+    /** `ringing`/`in-progress` while dialing, then Twilio's DialCallStatus. */
+    status: text('status').notNull(),
+    duration: integer('duration'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.callId, t.position] }), index('legs_campaign_target_idx').on(t.campaignId, t.targetId)],
+);
+
+/**
+ * Per-target tallies, bumped in the same transaction that records a leg's final status,
+ * so stats and the public counter read a few rows instead of scanning every leg.
+ */
+export const targetCounts = pgTable(
+  'target_counts',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    targetId: text('target_id').notNull(),
+    name: text('name').notNull(),
+    legs: integer('legs').notNull().default(0),
+    completed: integer('completed').notNull().default(0),
+    busy: integer('busy').notNull().default(0),
+    noAnswer: integer('no_answer').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    talkSeconds: integer('talk_seconds').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.targetId] })],
+);
+
+/** Server-wide values that must survive restarts (e.g. the generated hashing key). */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
