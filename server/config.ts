@@ -1,0 +1,113 @@
+import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { z } from 'zod';
+
+const optional = (schema: z.ZodType<string>) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const url = (protocols: RegExp, what: string) =>
+  z.string().refine((value) => URL.canParse(value) && protocols.test(new URL(value).protocol), `must be ${what}`);
+
+const e164 = z
+  .string()
+  .refine((value) => /^\+\d{8,15}$/.test(value) && isValidPhoneNumber(value), 'must be a phone number in E.164 form, e.g. +12025550123');
+
+const Env = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_URL: optional(url(/^https?:$/, 'an http(s) URL, e.g. https://calls.example.org')),
+    DATABASE_URL: optional(url(/^postgres(ql)?:$/, 'a postgres:// URL')),
+    DATA_DIR: z.string().min(1).default('./data'),
+    TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')),
+    TWILIO_AUTH_TOKEN: optional(z.string().min(16, 'must be your account auth token (32 characters)')),
+    TWILIO_API_URL: optional(url(/^https?:$/, 'an http(s) URL')),
+    TWILIO_CALLER_ID: optional(e164),
+    TWILIO_CPS: z.coerce.number().positive('must be a positive number of calls per second').max(100).default(1),
+    ADMIN_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+    ALLOWED_ORIGINS: optional(z.string()),
+    SECRET_KEY: optional(z.string().min(32, 'must be at least 32 characters')),
+    DEMO_LEG_SECONDS: z.coerce.number().min(0).max(600).default(4),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.TWILIO_ACCOUNT_SID) !== Boolean(env.TWILIO_AUTH_TOKEN)) {
+      const missing = env.TWILIO_ACCOUNT_SID ? 'TWILIO_AUTH_TOKEN' : 'TWILIO_ACCOUNT_SID';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'must be set together with the other Twilio credential' });
+    }
+    if (env.TWILIO_ACCOUNT_SID) {
+      for (const name of ['TWILIO_CALLER_ID', 'PUBLIC_URL', 'ADMIN_TOKEN'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when Twilio credentials are set' });
+      }
+    }
+    if (env.ALLOWED_ORIGINS && env.ALLOWED_ORIGINS !== '*') {
+      for (const origin of splitList(env.ALLOWED_ORIGINS)) {
+        if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+          ctx.addIssue({ code: 'custom', path: ['ALLOWED_ORIGINS'], message: `"${origin}" is not an origin like https://example.org` });
+        }
+      }
+    }
+  });
+
+export interface Config {
+  port: number;
+  publicUrl: string;
+  databaseUrl?: string;
+  dataDir: string;
+  /** No Twilio credentials: the built-in emulator plays the phone network. */
+  demo: boolean;
+  twilio: { accountSid: string; authToken: string; apiUrl?: string; callerId: string; cps: number };
+  adminToken: string;
+  /** `'*'` or exact origins allowed to call the public API from a browser. */
+  allowedOrigins: '*' | string[];
+  secretKey?: string;
+  demoLegSeconds: number;
+}
+
+/** Thrown with one line per bad variable, so `main` can print them and exit. */
+export class ConfigError extends Error {}
+
+function splitList(value: string) {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+const randomHex = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex');
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = Env.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const got = source[name];
+      return `${name} ${issue.message}${got === undefined || /TOKEN|KEY|URL/.test(name) ? '' : ` (got "${got}")`}`;
+    });
+    throw new ConfigError(lines.join('\n'));
+  }
+  const env = parsed.data;
+  const demo = !env.TWILIO_ACCOUNT_SID;
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
+  return {
+    port: env.PORT,
+    publicUrl,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    demo,
+    twilio: {
+      // Demo credentials are made up per process: they only sign traffic between us and our own emulator.
+      accountSid: env.TWILIO_ACCOUNT_SID ?? `AC${randomHex(16)}`,
+      authToken: env.TWILIO_AUTH_TOKEN ?? randomHex(16),
+      apiUrl: env.TWILIO_API_URL ?? (demo ? publicUrl : undefined),
+      callerId: env.TWILIO_CALLER_ID ?? '+12025550100',
+      cps: env.TWILIO_CPS,
+    },
+    adminToken: env.ADMIN_TOKEN ?? randomHex(16),
+    allowedOrigins:
+      env.ALLOWED_ORIGINS === '*' || (!env.ALLOWED_ORIGINS && demo)
+        ? '*'
+        : env.ALLOWED_ORIGINS
+          ? splitList(env.ALLOWED_ORIGINS)
+          : [new URL(publicUrl).origin],
+    secretKey: env.SECRET_KEY,
+    demoLegSeconds: env.DEMO_LEG_SECONDS,
+  };
+}

@@ -1,0 +1,46 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { HTTPException } from 'hono/http-exception';
+import { z } from 'zod';
+
+/** An error a client can act on: it becomes `{ error: { code, message, field? } }` with `status`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
+
+export function errorBody(code: string, message: string, field?: string) {
+  return { error: field ? { code, message, field } : { code, message } };
+}
+
+/** First zod issue as an ApiError naming its field (`targets.custom.2.phone`). */
+export function fromZodError(error: { issues: readonly z.core.$ZodIssue[] }, code = 'invalid_body'): ApiError {
+  const issue = error.issues[0]!;
+  const field = issue.path.map(String).join('.') || undefined;
+  const message = field ? `${field}: ${issue.message}` : issue.message;
+  return new ApiError(422, code, message, field);
+}
+
+/** The one app-wide error handler: every failure leaves as the JSON envelope, never as a stack trace. */
+export function handleError(err: Error, c: Context, log: (line: string) => void): Response {
+  if (err instanceof ApiError) {
+    for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+    return c.json(errorBody(err.code, err.message, err.field), err.status);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    const code = status === 413 ? 'body_too_large' : /json/i.test(err.message) ? 'invalid_json' : 'bad_request';
+    return c.json(errorBody(code, err.message || 'Bad request'), status);
+  }
+  log(`error: ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
+  return c.json(errorBody('internal', 'Something went wrong on our side; please try again.'), 500);
+}
