@@ -1,0 +1,36 @@
+import { restRoutes } from './rest.ts';
+import { EmulatorRuntime } from './runtime.ts';
+import type { Emulator, EmulatorOptions } from './types.ts';
+
+export type {
+  CallerBehaviour,
+  CallStatus,
+  DialCallStatus,
+  EmulatedCall,
+  Emulator,
+  EmulatorOptions,
+  InboundCallOptions,
+  LegStatus,
+  OfficeBehaviour,
+  TranscriptEntry,
+  TranscriptListener,
+  TwilioError,
+  WebhookRequest,
+} from './types.ts';
+
+/**
+ * A Twilio stand-in for demo mode and end-to-end tests: a REST endpoint the official SDK talks to,
+ * and a phone network that plays each call's TwiML against our webhooks, signed as Twilio signs them.
+ */
+export function createEmulator(options: EmulatorOptions): Emulator {
+  const runtime = new EmulatorRuntime(options);
+  return {
+    app: restRoutes(runtime),
+    calls: runtime.calls,
+    failNextCreate: (error) => runtime.failNextCreate(error),
+    waitForEnd: (callSid, timeoutMs) => runtime.waitForEnd(callSid, timeoutMs),
+    placeInboundCall: async (opts) => runtime.startInbound(opts).call,
+    subscribe: (listener) => runtime.subscribe(listener),
+    close: () => runtime.close(),
+  };
+}

@@ -1,0 +1,166 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { formatNumber, isE164, isHttpUrl, rfc2822 } from './format.ts';
+import type { EmulatorRuntime } from './runtime.ts';
+import { API_VERSION, type CallSession } from './session.ts';
+import { parseMethod } from './twiml-parse.ts';
+import type { TwilioError } from './types.ts';
+
+const ACCOUNT = `/${API_VERSION}/Accounts/:accountSid`;
+const CALL_FILE = /^(CA[0-9a-f]{32})\.json$/;
+const CALL_SUBRESOURCES = [
+  'events', 'notifications', 'recordings', 'payments', 'siprec', 'streams', 'transcriptions',
+  'user_defined_message_subscriptions', 'user_defined_messages',
+];
+
+/** Twilio's REST surface for calls: create, fetch, and hang up / cancel (https://www.twilio.com/docs/voice/api/call-resource). */
+export function restRoutes(runtime: EmulatorRuntime): Hono {
+  const { accountSid, authToken } = runtime.ctx;
+  const app = new Hono();
+
+  app.use(`${ACCOUNT}/*`, async function twilioBasicAuth(c, next) {
+    if (!credentialsMatch(c.req.header('Authorization'), accountSid, authToken)) {
+      c.header('WWW-Authenticate', 'Basic realm="Twilio API"');
+      return twilioError(c, { status: 401, code: 20003, message: 'Authenticate' });
+    }
+    if (c.req.param('accountSid') !== accountSid) return notFound(c);
+    await next();
+  });
+
+  app.post(`${ACCOUNT}/Calls.json`, async (c) => {
+    const injected = runtime.takeCreateError();
+    if (injected) return twilioError(c, injected);
+    const form = await c.req.parseBody({ all: true });
+    const field = (name: string) => [form[name]].flat().find((v): v is string => typeof v === 'string');
+    const fields = (name: string) => [form[name]].flat().filter((v): v is string => typeof v === 'string');
+
+    const to = field('To');
+    const from = field('From');
+    const url = field('Url');
+    if (!to) return twilioError(c, { status: 400, code: 21201, message: "No 'To' number is specified" });
+    if (!isE164(to)) return twilioError(c, { status: 400, code: 21211, message: `Invalid 'To' Phone Number: ${redact(to)}` });
+    if (!from) return twilioError(c, { status: 400, code: 21213, message: "No 'From' number is specified" });
+    if (!isE164(from)) return twilioError(c, { status: 400, code: 21212, message: `Invalid 'From' Phone Number: ${redact(from)}` });
+    if (!url) {
+      const inline = field('Twiml') || field('ApplicationSid') ? ' (the emulator runs only Url, not Twiml or ApplicationSid)' : '';
+      return twilioError(c, { status: 400, code: 21205, message: `Url parameter is required${inline}` });
+    }
+    if (!isHttpUrl(url)) return twilioError(c, { status: 400, code: 21205, message: `Url is not a valid URL: ${url}` });
+
+    const statusCallback = field('StatusCallback');
+    const events = fields('StatusCallbackEvent').flatMap((e) => e.split(/[\s,]+/)).filter(Boolean);
+    const timeout = Number.parseInt(field('Timeout') ?? '', 10);
+    const session = runtime.startOutbound({
+      to,
+      from,
+      url,
+      method: parseMethod(field('Method')),
+      timeout: Number.isFinite(timeout) ? Math.min(Math.max(timeout, 1), 600) : 60,
+      statusCallback: statusCallback
+        ? {
+            url: statusCallback,
+            method: parseMethod(field('StatusCallbackMethod')),
+            events: new Set(events.length ? events : ['completed']),
+          }
+        : undefined,
+    });
+    return c.json(callResource(session, accountSid), 201);
+  });
+
+  app.get(`${ACCOUNT}/Calls/:file`, (c) => {
+    const session = findCall(runtime, c.req.param('file'));
+    return session ? c.json(callResource(session, accountSid)) : notFound(c);
+  });
+
+  app.post(`${ACCOUNT}/Calls/:file`, async (c) => {
+    const session = findCall(runtime, c.req.param('file'));
+    if (!session) return notFound(c);
+    const form = await c.req.parseBody();
+    const status = form.Status;
+    if (form.Url !== undefined || form.Twiml !== undefined) {
+      return twilioError(c, { status: 400, code: 20001, message: 'The emulator cannot redirect a live call (Url or Twiml)' });
+    }
+    if (status !== undefined && status !== 'completed' && status !== 'canceled') {
+      return twilioError(c, { status: 400, code: 20001, message: `Invalid Status: ${String(status)}` });
+    }
+    if (status) runtime.hangUp(session, status);
+    return c.json(callResource(session, accountSid));
+  });
+
+  app.all(`/${API_VERSION}/*`, (c) => notFound(c));
+  return app;
+}
+
+function findCall(runtime: EmulatorRuntime, file: string): CallSession | undefined {
+  const sid = CALL_FILE.exec(file)?.[1];
+  return sid ? runtime.sessions.get(sid) : undefined;
+}
+
+/** The Call resource JSON, field for field as Twilio returns it, so the SDK builds a real CallInstance. */
+function callResource(session: CallSession, accountSid: string) {
+  const { call } = session;
+  const uri = `/${API_VERSION}/Accounts/${accountSid}/Calls/${call.sid}`;
+  const ended = session.endTime !== null;
+  return {
+    account_sid: accountSid,
+    annotation: null,
+    answered_by: null,
+    api_version: API_VERSION,
+    caller_name: null,
+    date_created: rfc2822(session.dateCreated),
+    date_updated: rfc2822(session.dateUpdated),
+    direction: call.direction,
+    duration: ended ? String(call.duration) : null,
+    end_time: session.endTime ? rfc2822(session.endTime) : null,
+    forwarded_from: null,
+    from: call.from,
+    from_formatted: formatNumber(call.from),
+    group_sid: null,
+    parent_call_sid: null,
+    phone_number_sid: null,
+    price: null,
+    price_unit: 'USD',
+    queue_time: '0',
+    sid: call.sid,
+    start_time: session.startTime ? rfc2822(session.startTime) : null,
+    status: call.status,
+    subresource_uris: Object.fromEntries(CALL_SUBRESOURCES.map((name) => [name, `${uri}/${toPascal(name)}.json`])),
+    to: call.to,
+    to_formatted: formatNumber(call.to),
+    trunk_sid: null,
+    uri: `${uri}.json`,
+  };
+}
+
+function toPascal(name: string): string {
+  if (name === 'siprec') return 'Siprec';
+  return name.replace(/(^|_)([a-z])/g, (_, _sep: string, letter: string) => letter.toUpperCase());
+}
+
+function twilioError(c: Context, error: TwilioError) {
+  const body = {
+    code: error.code,
+    message: error.message,
+    more_info: `https://www.twilio.com/docs/errors/${error.code}`,
+    status: error.status,
+  };
+  return c.json(body, error.status as ContentfulStatusCode);
+}
+
+function notFound(c: Context) {
+  return twilioError(c, { status: 404, code: 20404, message: `The requested resource ${c.req.path} was not found` });
+}
+
+function credentialsMatch(header: string | undefined, user: string, password: string): boolean {
+  const match = /^Basic\s+(\S+)$/i.exec(header ?? '');
+  if (!match?.[1]) return false;
+  const given = Buffer.from(Buffer.from(match[1], 'base64').toString('utf8'));
+  const expected = Buffer.from(`${user}:${password}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Twilio's error messages hide a number's last digits, e.g. `+1415555XXXX`. */
+function redact(number: string): string {
+  return number.length > 4 ? `${number.slice(0, -4)}XXXX` : 'XXXX';
+}

@@ -1,0 +1,129 @@
+import type { Hono } from 'hono';
+
+export interface EmulatorOptions {
+  /** REST requests must name this account in the path and in HTTP Basic auth. */
+  accountSid: string;
+  /** Signs every webhook (X-Twilio-Signature) and checks Basic auth. */
+  authToken: string;
+  /** Multiplies every simulated delay; 0 runs calls as fast as possible. Default 1. */
+  timeScale?: number;
+  /** Seconds the supporter stays on each answered office leg (before timeScale). Default 4. */
+  legSeconds?: number;
+  /** The supporter's phone, by the number the REST call dials. Default: answers, presses 1 at every Gather. */
+  caller?: (to: string) => CallerBehaviour;
+  /** Each office dialed by `<Dial><Number>`. Default: answers and stays `legSeconds`. */
+  office?: (number: string) => OfficeBehaviour;
+  /** Post every `<Dial action>` twice with the same parameters, like a Twilio retry; the first response is used. */
+  duplicateDialActions?: boolean;
+  /** One line per event; phone numbers of callers are masked. */
+  log?: (line: string) => void;
+}
+
+export interface CallerBehaviour {
+  /** How the phone responds to a REST-created call (inbound calls are already connected). */
+  answer?: 'answer' | 'busy' | 'no-answer' | 'failed';
+  /** One entry per `<Gather>` in order; '' = no input; when exhausted, '1' is pressed. */
+  digits?: string[];
+  /** Press * during these Dial legs (0-based, counted per `<Dial>` in the call). */
+  starOnLegs?: number[];
+}
+
+export interface OfficeBehaviour {
+  status?: DialCallStatus;
+  seconds?: number;
+}
+
+export type DialCallStatus = 'completed' | 'busy' | 'no-answer' | 'failed';
+/** A dialed leg's outcome; `canceled` when another `<Number>` of the same `<Dial>` answered first. */
+export type LegStatus = DialCallStatus | 'canceled';
+
+/** Statuses of Twilio's Call resource. */
+export type CallStatus =
+  | 'queued'
+  | 'ringing'
+  | 'in-progress'
+  | 'completed'
+  | 'busy'
+  | 'no-answer'
+  | 'failed'
+  | 'canceled';
+
+export type FinalCallStatus = Exclude<CallStatus, 'queued' | 'ringing' | 'in-progress'>;
+
+/** What the supporter heard and did, in order. Callers' numbers never appear here. */
+export type TranscriptEntry = { at: number } & (
+  | { kind: 'call-status'; status: 'initiated' | CallStatus; duration?: number }
+  | { kind: 'say'; text: string }
+  | { kind: 'play'; url: string }
+  | { kind: 'pause'; seconds: number }
+  | { kind: 'gather'; numDigits: number | null }
+  | { kind: 'digits'; digits: string }
+  | { kind: 'dial'; number: string; leg: number; sendDigits?: string }
+  /** The office answered and the supporter is connected to it. */
+  | { kind: 'bridged'; number: string; leg: number }
+  | { kind: 'leg-status'; number: string; leg: number; callSid: string; status: LegStatus; duration: number }
+  | { kind: 'redirect'; url: string }
+  | { kind: 'hangup' }
+  | { kind: 'reject'; reason: 'rejected' | 'busy' }
+  /** `code` is Twilio's error code (11200, 12100, 13224…); absent for what only the emulator lacks. */
+  | { kind: 'error'; code?: number; message: string }
+);
+
+/** Distributes over the union, so `TranscriptInput` keeps each variant's fields. */
+type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
+export type TranscriptInput = WithoutAt<TranscriptEntry>;
+
+export type WebhookKind = 'answer' | 'gather' | 'dial-action' | 'redirect' | 'status' | 'number-status';
+
+export interface WebhookRequest {
+  kind: WebhookKind;
+  url: string;
+  method: 'GET' | 'POST';
+  params: Record<string, string>;
+  /** 0 when no HTTP response arrived (connection refused, timeout). */
+  responseStatus: number;
+  body: string;
+}
+
+export interface EmulatedCall {
+  sid: string;
+  to: string;
+  from: string;
+  direction: 'outbound-api' | 'inbound';
+  status: CallStatus;
+  /** Seconds from answer to hang-up, in simulated time (before timeScale). */
+  duration: number;
+  transcript: TranscriptEntry[];
+  requests: WebhookRequest[];
+}
+
+export interface TwilioError {
+  status: number;
+  code: number;
+  message: string;
+}
+
+export interface InboundCallOptions {
+  from: string;
+  to: string;
+  url: string;
+  method?: 'POST' | 'GET';
+  caller?: CallerBehaviour;
+  statusCallback?: string;
+}
+
+export type TranscriptListener = (event: TranscriptEntry & { callSid: string }) => void;
+
+export interface Emulator {
+  /** Routes under /2010-04-01/…; mount with `app.route('/', emulator.app)`. */
+  app: Hono;
+  calls: Map<string, EmulatedCall>;
+  /** The next Calls.json POST answers this Twilio-style error; calls queue, one error per POST. */
+  failNextCreate(error: TwilioError): void;
+  waitForEnd(callSid: string, timeoutMs?: number): Promise<EmulatedCall>;
+  /** Like Twilio requesting a number's Voice URL (Direction=inbound); resolves once the call has started. */
+  placeInboundCall(opts: InboundCallOptions): Promise<EmulatedCall>;
+  subscribe(listener: TranscriptListener): () => void;
+  /** Stops timers and in-flight calls; pending waitForEnd calls reject. */
+  close(): Promise<void>;
+}
