@@ -1,0 +1,33 @@
+import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient.js';
+
+/**
+ * A RequestClient that sends every REST request to `apiUrl` instead of api.twilio.com,
+ * so the built-in emulator (or a test double of Twilio's own) runs the SDK's real code path.
+ */
+class RewritingRequestClient extends twilio.RequestClient {
+  readonly #base: URL;
+
+  constructor(apiUrl: string) {
+    super({ keepAlive: true });
+    this.#base = new URL(apiUrl);
+  }
+
+  override request<TData>(opts: RequestClient.RequestOptions<TData>) {
+    const original = new URL(opts.uri);
+    const prefix = this.#base.pathname.replace(/\/$/, '');
+    const uri = new URL(prefix + original.pathname + original.search, this.#base).toString();
+    return super.request<TData>({ ...opts, uri });
+  }
+}
+
+export interface TwilioClientOptions {
+  accountSid: string;
+  authToken: string;
+  /** Base URL of a Twilio-compatible REST API; unset means Twilio's own. */
+  apiUrl?: string;
+}
+
+export function createTwilioClient({ accountSid, authToken, apiUrl }: TwilioClientOptions): twilio.Twilio {
+  return twilio(accountSid, authToken, apiUrl ? { httpClient: new RewritingRequestClient(apiUrl) } : {});
+}
