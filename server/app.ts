@@ -1,0 +1,77 @@
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import type { AppDeps } from './deps.ts';
+import { ApiError, errorBody, handleError } from './errors.ts';
+import type { Emulator } from './emulator/index.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { callRoutes } from './routes/calls.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
+import { demoRoutes } from './routes/demo.ts';
+import { twimlRoutes } from './routes/twiml.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+const limitBody = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new ApiError(413, 'body_too_large', `The request body is larger than ${maxSize / 1024} KB.`);
+    },
+  });
+
+export interface AppOptions {
+  /** Demo mode: the Twilio-compatible REST API, mounted at the root, and the demo page's feeds. */
+  emulator?: Emulator;
+}
+
+export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
+  const { config, store, log } = deps;
+  const app = new Hono();
+  app.onError((err, c) => handleError(err, c, log));
+  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
+
+  const publicCors = cors({
+    origin: config.allowedOrigins === '*' ? '*' : (origin) => (config.allowedOrigins.includes(origin) ? origin : null),
+    allowMethods: ['GET', 'POST'],
+    allowHeaders: ['Content-Type'],
+    exposeHeaders: ['Retry-After'],
+    maxAge: 600,
+  });
+  app.use('/api/campaigns/*', publicCors, limitBody(16 * 1024));
+  app.use('/api/calls/*', publicCors);
+  app.use('/api/admin/*', limitBody(1024 * 1024));
+  app.use('/twiml/*', limitBody(64 * 1024));
+
+  app.get('/health', (c) =>
+    c.json({
+      ok: true,
+      store: store.kind,
+      telephony: config.demo ? 'emulator' : 'twilio',
+      congress: { number: deps.congress.meta.congress.number, asOf: deps.congress.meta.asOf },
+    }),
+  );
+  app.route('/api/campaigns', campaignRoutes(deps));
+  app.route('/api/calls', callRoutes(deps));
+  app.route('/api/admin', adminRoutes(deps));
+  app.route('/twiml', twimlRoutes(deps));
+  if (emulator) {
+    app.route('/', emulator.app);
+    app.route('/demo', demoRoutes(deps, emulator));
+  }
+
+  // The embed is loaded as a cross-origin module script, which browsers fetch with CORS.
+  app.get(
+    '/call-power.js',
+    async (c, next) => {
+      c.header('Access-Control-Allow-Origin', '*');
+      c.header('Cache-Control', 'public, max-age=300');
+      await next();
+    },
+    serveStatic({ root, path: 'dist/call-power.js' }),
+  );
+  if (config.demo) app.use('/*', serveStatic({ root: `${root}examples` }));
+  return app;
+}

@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../store/db.ts';
+import { calls, legs, targetCounts } from '../store/schema.ts';
+import { publicTarget, type Target } from '../targets/target.ts';
+
+export type Call = typeof calls.$inferSelect;
+export type Leg = typeof legs.$inferSelect;
+
+export const FINAL_CALL_STATUSES = ['completed', 'busy', 'no-answer', 'failed', 'canceled'] as const;
+const LIVE_LEG_STATUSES = ['ringing', 'in-progress'];
+export const DIAL_CALL_STATUSES = ['completed', 'answered', 'busy', 'no-answer', 'failed', 'canceled'] as const;
+export type DialCallStatus = (typeof DIAL_CALL_STATUSES)[number];
+
+/**
+ * Twilio's call statuses in the order a call moves through them. Callbacks may arrive late,
+ * twice or out of order, so a status is only ever replaced by a later one.
+ */
+const STATUS_RANK: Record<string, number> = {
+  queued: 0,
+  initiated: 0,
+  ringing: 1,
+  'in-progress': 2,
+  ...Object.fromEntries(FINAL_CALL_STATUSES.map((status) => [status, 3])),
+};
+
+export const isFinal = (status: string) => STATUS_RANK[status] === 3;
+
+/** 128 random bits: the call id is the only key webhooks and the widget hold. */
+export const newCallId = () => randomBytes(16).toString('base64url');
+
+export async function insertCall(db: Db, values: typeof calls.$inferInsert): Promise<Call> {
+  const [call] = await db.insert(calls).values(values).returning();
+  return call!;
+}
+
+export async function findCall(db: Db, id: string): Promise<Call | undefined> {
+  const [call] = await db.select().from(calls).where(eq(calls.id, id));
+  return call;
+}
+
+export async function legsOf(db: Db, callId: string): Promise<Leg[]> {
+  return db.select().from(legs).where(eq(legs.callId, callId)).orderBy(asc(legs.position));
+}
+
+/** The call as the widget and `GET /api/calls/:id` see it: no phone numbers, no internals. */
+export function callView(call: Call, callLegs: Leg[]) {
+  return {
+    id: call.id,
+    status: call.status,
+    legs: callLegs.map((leg) => ({ targetId: leg.targetId, status: leg.status, duration: leg.duration })),
+    targets: call.targets.map(publicTarget),
+    ...(call.errorCode ? { error: { code: call.errorCode, message: call.errorMessage } } : {}),
+  };
+}
+export type CallView = ReturnType<typeof callView>;
+
+/**
+ * Moves a call forward to `status` (from a Twilio status callback); ignores stale or repeated ones.
+ * A final status forgets the caller's number: the call no longer needs it.
+ */
+export async function advanceCallStatus(db: Db, id: string, status: string, duration?: number): Promise<boolean> {
+  const rank = STATUS_RANK[status];
+  if (rank === undefined) return false;
+  const earlier = Object.keys(STATUS_RANK).filter((other) => STATUS_RANK[other]! < rank);
+  if (!earlier.length) return false;
+  const final = rank === 3;
+  const updated = await db
+    .update(calls)
+    .set({
+      status: status === 'initiated' ? 'queued' : status,
+      updatedAt: sql`now()`,
+      ...(final ? { endedAt: sql`now()`, phone: null, duration: duration ?? null } : {}),
+    })
+    .where(and(eq(calls.id, id), inArray(calls.status, earlier)))
+    .returning({ id: calls.id });
+  return updated.length > 0;
+}
+
+/** Ends a call that could not be placed, with a reason the caller can read. */
+export async function failCall(db: Db, id: string, code: string, message: string): Promise<void> {
+  await db
+    .update(calls)
+    .set({ status: 'failed', errorCode: code, errorMessage: message, phone: null, endedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(eq(calls.id, id));
+}
+
+/** Notes that target `position` is being dialed (TwiML served); repeated webhooks change nothing. */
+export async function startLeg(db: Db, call: Call, position: number): Promise<void> {
+  await db
+    .insert(legs)
+    .values({ callId: call.id, position, campaignId: call.campaignId, targetId: call.targets[position]!.id, status: 'ringing' })
+    .onConflictDoNothing();
+}
+
+/** The office picked up (the <Number> status callback). */
+export async function markLegAnswered(db: Db, callId: string, position: number): Promise<boolean> {
+  const updated = await db
+    .update(legs)
+    .set({ status: 'in-progress', updatedAt: sql`now()` })
+    .where(and(eq(legs.callId, callId), eq(legs.position, position), eq(legs.status, 'ringing')))
+    .returning({ callId: legs.callId });
+  return updated.length > 0;
+}
+
+/**
+ * Records the Dial action's outcome for one leg and bumps the target's tallies, exactly once:
+ * the leg only leaves a live status once, and the tally is bumped in the same transaction.
+ * Returns whether this request was the one that recorded it.
+ */
+export async function finishLeg(db: Db, call: Call, position: number, status: DialCallStatus, duration: number): Promise<boolean> {
+  const target = call.targets[position]!;
+  return db.transaction(async (tx) => {
+    const recorded = await tx
+      .insert(legs)
+      .values({ callId: call.id, position, campaignId: call.campaignId, targetId: target.id, status, duration })
+      .onConflictDoUpdate({
+        target: [legs.callId, legs.position],
+        set: { status, duration, updatedAt: sql`now()` },
+        setWhere: inArray(legs.status, LIVE_LEG_STATUSES),
+      })
+      .returning({ callId: legs.callId });
+    if (!recorded.length) return false;
+    await bumpTargetCounts(tx, call.campaignId, target, status, duration);
+    return true;
+  });
+}
+
+async function bumpTargetCounts(db: Db, campaignId: string, target: Target, status: DialCallStatus, duration: number) {
+  const increments = {
+    legs: 1,
+    completed: status === 'completed' || status === 'answered' ? 1 : 0,
+    busy: status === 'busy' ? 1 : 0,
+    noAnswer: status === 'no-answer' ? 1 : 0,
+    failed: status === 'failed' ? 1 : 0,
+    talkSeconds: duration,
+  };
+  const set = Object.fromEntries(
+    Object.entries(increments).map(([key, by]) => {
+      const column = targetCounts[key as keyof typeof increments];
+      return [key, sql`${column} + ${by}`];
+    }),
+  );
+  await db
+    .insert(targetCounts)
+    .values({ campaignId, targetId: target.id, name: target.name, ...increments })
+    .onConflictDoUpdate({ target: [targetCounts.campaignId, targetCounts.targetId], set });
+}

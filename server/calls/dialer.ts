@@ -1,0 +1,160 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import type twilio from 'twilio';
+import type { Logger } from '../log.ts';
+import type { Db } from '../store/db.ts';
+import { calls } from '../store/schema.ts';
+import { failCall, type Call } from './calls.ts';
+import type { CallNotifier } from './notifier.ts';
+
+export interface DialerOptions {
+  db: Db;
+  client: twilio.Twilio;
+  publicUrl: string;
+  callerId: string;
+  /** Calls created per second, at most (the account's CPS). */
+  cps: number;
+  notifier: CallNotifier;
+  log: Logger;
+  /** How often to look for due calls when nobody wakes us (other processes, retries). */
+  pollMs?: number;
+  /** First retry delay; doubles per attempt, capped at a minute. */
+  retryBaseMs?: number;
+  maxAttempts?: number;
+}
+
+/** How long a claimed call is reserved for the process placing it before another may try. */
+const LEASE_SECONDS = 120;
+
+/** Twilio errors that say "try again later" rather than "this will never work". */
+const isRetryable = (error: unknown) => {
+  const { status, code } = error as { status?: number; code?: number };
+  return status === undefined || status === 429 || status >= 500 || code === 20429;
+};
+
+/** Words a caller can read for a Twilio REST error (its own message may echo the number). */
+function describe(error: unknown): { code: string; message: string } {
+  const { code } = error as { code?: unknown };
+  switch (code) {
+    case 21211:
+    case 21214:
+    case 13224:
+      return { code: String(code), message: 'The phone network would not accept this number.' };
+    case 21215:
+    case 21216:
+    case 21217:
+      return { code: String(code), message: 'Calls to this number are not allowed from our account.' };
+    case 21610:
+      return { code: String(code), message: 'This number has asked not to be called by us.' };
+    default:
+      return { code: typeof code === 'number' ? String(code) : 'dial_failed', message: 'We could not place the call. Please try again later.' };
+  }
+}
+
+/**
+ * The durable dial queue: calls wait in the store as `queued` and are created through Twilio's
+ * REST API no faster than `cps`, retrying rate limits and server errors with backoff.
+ */
+export class Dialer {
+  readonly #options: Required<DialerOptions>;
+  #running = false;
+  #loop?: Promise<void>;
+  #wake?: AbortController;
+
+  constructor(options: DialerOptions) {
+    this.#options = { pollMs: 1000, retryBaseMs: 1000, maxAttempts: 5, ...options };
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** A call was queued: look now instead of at the next poll. */
+  wake(): void {
+    this.#wake?.abort();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.wake();
+    await this.#loop;
+  }
+
+  async #run(): Promise<void> {
+    const spacing = 1000 / this.#options.cps;
+    while (this.#running) {
+      const call = await this.#claimNext().catch((error) => {
+        this.#options.log(`dialer: cannot read the queue: ${(error as Error).message}`);
+        return undefined;
+      });
+      if (!call) {
+        await this.#idle();
+        continue;
+      }
+      const started = Date.now();
+      await this.#place(call).catch((error) => this.#options.log(`dialer: call ${call.id}: ${(error as Error).message}`));
+      await sleep(Math.max(0, spacing - (Date.now() - started)));
+    }
+  }
+
+  async #idle(): Promise<void> {
+    this.#wake = new AbortController();
+    await sleep(this.#options.pollMs, undefined, { signal: this.#wake.signal }).catch(() => {});
+  }
+
+  /** Reserves the oldest due call; SKIP LOCKED lets several processes share the queue. */
+  async #claimNext(): Promise<Call | undefined> {
+    const { db } = this.#options;
+    const due = db
+      .select({ id: calls.id })
+      .from(calls)
+      .where(and(eq(calls.status, 'queued'), isNull(calls.twilioSid), lte(calls.dialAfter, sql`now()`)))
+      .orderBy(asc(calls.dialAfter))
+      .limit(1)
+      .for('update', { skipLocked: true });
+    const [call] = await db
+      .update(calls)
+      .set({
+        dialAttempts: sql`${calls.dialAttempts} + 1`,
+        dialAfter: sql`now() + make_interval(secs => ${LEASE_SECONDS})`,
+        updatedAt: sql`now()`,
+      })
+      .where(inArray(calls.id, due))
+      .returning();
+    return call;
+  }
+
+  async #place(call: Call): Promise<void> {
+    const { db, client, publicUrl, callerId, notifier, log } = this.#options;
+    const base = `${publicUrl}/twiml/calls/${call.id}`;
+    try {
+      if (!call.phone) throw Object.assign(new Error('the number is no longer stored'), { status: 400 });
+      const created = await client.calls.create({
+        to: call.phone,
+        from: callerId,
+        url: `${base}/answer`,
+        method: 'POST',
+        statusCallback: `${base}/status`,
+        statusCallbackMethod: 'POST',
+        statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+        timeout: 30,
+      });
+      await db.update(calls).set({ twilioSid: created.sid, updatedAt: sql`now()` }).where(eq(calls.id, call.id));
+    } catch (error) {
+      log(`dialer: call ${call.id} attempt ${call.dialAttempts}: ${(error as Error).message}`);
+      if (isRetryable(error) && call.dialAttempts < this.#options.maxAttempts) {
+        const delayMs = Math.min(60_000, this.#options.retryBaseMs * 2 ** (call.dialAttempts - 1));
+        await db
+          .update(calls)
+          .set({ dialAfter: sql`now() + make_interval(secs => ${delayMs / 1000})`, updatedAt: sql`now()` })
+          .where(eq(calls.id, call.id));
+        return;
+      }
+      const { code, message } = describe(error);
+      await failCall(db, call.id, code, message);
+    }
+    notifier.changed(call.id);
+  }
+}

@@ -1,0 +1,64 @@
+import type { Prompts } from '../campaigns/settings.ts';
+
+export type Locale = 'en' | 'es';
+
+/** What the phone says, by locale; a campaign overrides any of these. Variables are in {braces}. */
+export const DEFAULT_PROMPTS: Record<Locale, Required<Prompts>> = {
+  en: {
+    intro: 'Hello! This is {campaign}. You asked us to connect you to {count}.',
+    pressOne: 'Press 1 to be connected. If you did not ask for this call, just hang up.',
+    goodbye: 'We did not hear a 1, so we will not connect you. Goodbye.',
+    skipHint: 'You can press star at any time to skip to the next office.',
+    targetIntro: 'Connecting you to {title} {name}{office}.',
+    between: 'Thank you. Please stay on the line for your next call.',
+    unreachable: 'That office could not be reached.',
+    thanks: 'That was your last call. Thank you for making your voice heard. Goodbye.',
+    askZip: 'Please enter your five-digit ZIP code so we can find your members of Congress.',
+    badZip: 'We could not find that ZIP code.',
+    askDistrict: 'Your ZIP code is in more than one district.',
+    paused: 'This campaign is paused right now. Please try again later. Goodbye.',
+    closed: 'This campaign has ended. Thank you for your support. Goodbye.',
+  },
+  es: {
+    intro: '¡Hola! Le llama {campaign}. Pidió que le conectemos con {count}.',
+    pressOne: 'Oprima 1 para conectarse. Si no pidió esta llamada, simplemente cuelgue.',
+    goodbye: 'No escuchamos un 1, así que no le conectaremos. Adiós.',
+    skipHint: 'Puede oprimir asterisco en cualquier momento para pasar a la siguiente oficina.',
+    targetIntro: 'Le conectamos con {title} {name}{office}.',
+    between: 'Gracias. Por favor, permanezca en la línea para su próxima llamada.',
+    unreachable: 'No pudimos comunicarnos con esa oficina.',
+    thanks: 'Esa fue su última llamada. Gracias por hacer oír su voz. Adiós.',
+    askZip: 'Por favor, marque su código postal de cinco dígitos para encontrar a sus representantes en el Congreso.',
+    badZip: 'No encontramos ese código postal.',
+    askDistrict: 'Su código postal está en más de un distrito.',
+    paused: 'Esta campaña está en pausa. Por favor, intente más tarde. Adiós.',
+    closed: 'Esta campaña ha terminado. Gracias por su apoyo. Adiós.',
+  },
+};
+
+const OFFICE_COUNT: Record<Locale, (count: number) => string> = {
+  en: (count) => (count === 1 ? 'one office' : `${count} offices`),
+  es: (count) => (count === 1 ? 'una oficina' : `${count} oficinas`),
+};
+
+/** Spoken titles: "Sen." reads badly in text-to-speech. */
+const SPOKEN_TITLES: Record<Locale, Record<string, string>> = {
+  en: { 'Sen.': 'Senator', 'Rep.': 'Representative', 'Del.': 'Delegate', 'Res. Comm.': 'Resident Commissioner' },
+  es: { 'Sen.': 'el senador', 'Rep.': 'el representante', 'Del.': 'el delegado', 'Res. Comm.': 'el comisionado residente' },
+};
+
+/** One keypad choice among a split ZIP's representatives. */
+export const DISTRICT_CHOICE: Record<Locale, string> = {
+  en: 'For {title} {name}, press {digit}.',
+  es: 'Para {title} {name}, oprima {digit}.',
+};
+
+export const spokenTitle = (locale: Locale, title: string) => SPOKEN_TITLES[locale][title] ?? title;
+export const officeCount = (locale: Locale, count: number) => OFFICE_COUNT[locale](count);
+
+export function fillIn(template: string, vars: Record<string, string | number>): string {
+  return template
+    .replace(/\{(\w+)\}/g, (match, name: string) => (name in vars ? String(vars[name]) : match))
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { ApiError, notFound } from '../errors.ts';
+import { parsePhone } from '../phone.ts';
+import type { Db } from '../store/db.ts';
+import { campaigns, customTargets } from '../store/schema.ts';
+import type { Target } from '../targets/target.ts';
+import { CampaignSettings, Targeting } from './settings.ts';
+
+export const MAX_CUSTOM_TARGETS = 1000;
+
+export type Campaign = typeof campaigns.$inferSelect;
+
+const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be 2–63 lowercase letters, digits or dashes');
+
+export const CustomTargetInput = z.object({
+  id: Slug.optional(),
+  name: z.string().trim().min(1).max(200),
+  title: z.string().trim().max(200).default(''),
+  phone: z.string().trim().min(1).max(40),
+  extension: z
+    .string()
+    .regex(/^[0-9*#w]{1,20}$/, 'may hold digits, * and #, and w for a half-second wait')
+    .optional(),
+});
+
+/** What an organiser sends to create a campaign (the admin API). */
+export const CampaignInput = CampaignSettings.extend({
+  id: Slug.optional(),
+  name: z.string().trim().min(1).max(200),
+  status: z.enum(['active', 'paused', 'archived']).default('active'),
+  /** A Twilio number of the account; inbound calls to it run this campaign. */
+  callInNumber: z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 number like +12025550123').nullish(),
+  targets: Targeting.extend({ custom: z.array(CustomTargetInput).max(MAX_CUSTOM_TARGETS).optional() }).refine(
+    (targets) => targets.congress || targets.custom?.length,
+    { message: 'name whom to call: congress ("both", "senate" or "house") and/or a custom list' },
+  ),
+});
+export type CampaignInput = z.output<typeof CampaignInput>;
+
+export async function findCampaign(db: Db, id: string): Promise<Campaign | undefined> {
+  const [campaign] = await db.select().from(campaigns).where(eq(campaigns.id, id));
+  return campaign;
+}
+
+export async function requireCampaign(db: Db, id: string): Promise<Campaign> {
+  const campaign = await findCampaign(db, id);
+  if (!campaign) throw notFound('Campaign');
+  return campaign;
+}
+
+/** Throws the error a caller sees when a campaign is not taking calls. */
+export function assertTakingCalls(campaign: Campaign): void {
+  if (campaign.status === 'paused') throw new ApiError(409, 'campaign_paused', 'This campaign is paused and is not placing calls right now.');
+  if (campaign.status === 'archived') throw new ApiError(410, 'campaign_archived', 'This campaign has ended.');
+}
+
+export async function customTargetsOf(db: Db, campaignId: string): Promise<Target[]> {
+  const rows = await db
+    .select()
+    .from(customTargets)
+    .where(eq(customTargets.campaignId, campaignId))
+    .orderBy(asc(customTargets.position));
+  return rows.map(({ id, name, title, phone, extension }) => ({ id, name, title, phone, ...(extension ? { extension } : {}) }));
+}
+
+const slugify = (name: string) =>
+  name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40) || 'campaign';
+
+/** Validates and stores a campaign with its own targets, all or nothing. */
+export async function createCampaign(db: Db, input: CampaignInput): Promise<Campaign> {
+  const { id, name, status, callInNumber, targets, ...rest } = input;
+  const { custom = [], ...targeting } = targets;
+  const list = checkCustomTargets(custom, rest.countries, (position, field) => `targets.custom.${position}.${field}`);
+  const campaignId = id ?? `${slugify(name)}-${randomBytes(3).toString('hex')}`;
+  const settings: CampaignSettings = { ...rest, targets: targeting };
+  return db.transaction(async (tx) => {
+    if (id && (await findCampaign(tx, id))) throw new ApiError(409, 'conflict', `A campaign with id "${id}" already exists.`, 'id');
+    await assertCallInFree(tx, callInNumber);
+    const [campaign] = await tx.insert(campaigns).values({ id: campaignId, name, status, settings, callInNumber }).returning();
+    await replaceCustomTargets(tx, campaignId, list);
+    return campaign!;
+  });
+}
+
+async function assertCallInFree(db: Db, number: string | null | undefined, except?: string) {
+  if (!number) return;
+  const [owner] = await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.callInNumber, number));
+  if (owner && owner.id !== except) throw new ApiError(409, 'conflict', `${number} is already the call-in number of "${owner.id}".`, 'callInNumber');
+}
+
+export type CustomTargetInput = z.output<typeof CustomTargetInput>;
+type CheckedTarget = Omit<typeof customTargets.$inferInsert, 'campaignId'>;
+
+/**
+ * Normalises a custom list (ids, E.164 phones, unique ids), naming the first bad entry with `field`
+ * (an admin API path, or a CSV line).
+ */
+export function checkCustomTargets(
+  rows: CustomTargetInput[],
+  countries: readonly string[],
+  field: (position: number, column: string) => string,
+): CheckedTarget[] {
+  const seen = new Set<string>();
+  return rows.map((row, position) => {
+    const id = row.id ?? `t${position + 1}`;
+    if (seen.has(id)) throw new ApiError(422, 'invalid_body', `Target id "${id}" is used twice.`, field(position, 'id'));
+    seen.add(id);
+    return { ...row, id, position, phone: parsePhone(row.phone, countries, field(position, 'phone')) };
+  });
+}
+
+/** Swaps a campaign's whole list in one step (run it inside a transaction). */
+export async function replaceCustomTargets(db: Db, campaignId: string, list: CheckedTarget[]): Promise<void> {
+  await db.delete(customTargets).where(eq(customTargets.campaignId, campaignId));
+  if (list.length) await db.insert(customTargets).values(list.map((target) => ({ ...target, campaignId })));
+}
+
+/** The campaign as the widget sees it. */
+export function publicCampaign(campaign: Campaign) {
+  const { settings } = campaign;
+  return {
+    id: campaign.id,
+    name: campaign.name,
+    status: campaign.status,
+    script: settings.script,
+    targetMode: settings.targets.congress ? 'congress' : 'custom',
+    locale: settings.locale,
+    countries: settings.countries,
+  };
+}

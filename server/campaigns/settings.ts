@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+const text = (max: number) => z.string().trim().max(max);
+
+/** Spoken prompts (text-to-speech). Variables: {campaign} {count} {title} {name} {office}. */
+export const Prompts = z
+  .object({
+    intro: text(1000),
+    pressOne: text(1000),
+    goodbye: text(1000),
+    skipHint: text(1000),
+    targetIntro: text(1000),
+    between: text(1000),
+    unreachable: text(1000),
+    thanks: text(1000),
+    /** Call-in: asking for the caller's ZIP code, and for their district when the ZIP spans several. */
+    askZip: text(1000),
+    badZip: text(1000),
+    askDistrict: text(1000),
+    /** Call-in to a paused or archived campaign. */
+    paused: text(1000),
+    closed: text(1000),
+  })
+  .partial();
+export type Prompts = z.infer<typeof Prompts>;
+
+export const Chamber = z.enum(['both', 'senate', 'house']);
+
+export const Targeting = z.object({
+  /** Call the caller's members of Congress, found by ZIP. */
+  congress: Chamber.optional(),
+  /** Of those, only these members (bioguide ids), e.g. a committee's. */
+  only: z.array(z.string().regex(/^[A-Z]\d{6}$/, 'must be a bioguide id like S000033')).max(600).optional(),
+  /** Where the campaign's own list goes relative to the location targets. `fallback`: only when none are left. */
+  customPlacement: z.enum(['before', 'after', 'instead', 'fallback']).default('after'),
+  /** Dialing order of the location targets; chamber orders shuffle within each chamber, per caller. */
+  order: z.enum(['in-order', 'shuffle', 'senate-first', 'house-first']).default('in-order'),
+  /** Put one party's members first, or call only them. */
+  party: z.object({ party: z.enum(['D', 'R', 'I']), mode: z.enum(['first', 'only']) }).optional(),
+  /** At most this many targets per call. */
+  max: z.number().int().min(1).max(20).optional(),
+  /** Dial members' Washington offices or their (first) district office, whose name is spoken. */
+  office: z.enum(['dc', 'district']).default('dc'),
+  /** A ZIP spanning districts: ask the caller to choose, call every candidate, or call the senators only. */
+  split: z.enum(['ask', 'all', 'senate']).default('ask'),
+});
+export type Targeting = z.infer<typeof Targeting>;
+
+export const CampaignSettings = z.object({
+  targets: Targeting,
+  /** What the supporter should say; shown by the widget. */
+  script: text(4000).default(''),
+  locale: z.enum(['en', 'es']).default('en'),
+  /** ISO countries whose numbers may be rung; the first reads national formats. */
+  countries: z
+    .array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO country code like US'))
+    .min(1)
+    .max(20)
+    .default(['US']),
+  prompts: Prompts.default({}),
+});
+export type CampaignSettings = z.infer<typeof CampaignSettings>;

@@ -1,0 +1,18 @@
+import type { CallNotifier } from './calls/notifier.ts';
+import type { Config } from './config.ts';
+import type { CongressLookup } from './congress/lookup.ts';
+import type { Logger } from './log.ts';
+import type { Store } from './store/db.ts';
+
+/** Everything the routes need, built once in `main` (or by a test). */
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  notifier: CallNotifier;
+  /** Wakes the dial queue when a call is accepted. */
+  dialer: { wake(): void };
+  congress: CongressLookup;
+  /** Keys phone-number hashes. */
+  secretKey: string;
+  log: Logger;
+}

@@ -1,0 +1,28 @@
+import { ConfigError, loadConfig } from './config.ts';
+import { startServer } from './server.ts';
+
+try {
+  const config = loadConfig();
+  const running = await startServer(config);
+  const { store, congress } = running.deps;
+  const lines = [
+    `call-power listening on ${running.url} (public URL ${running.config.publicUrl})`,
+    config.demo
+      ? 'mode: DEMO — no Twilio credentials, so the built-in emulator plays the phone network; no real phone rings'
+      : `mode: live Twilio (account ${config.twilio.accountSid.slice(0, 6)}…, caller id …${config.twilio.callerId.slice(-4)}, ${config.twilio.cps} calls/s)`,
+    `store: ${store.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'}`,
+    `congress data: ${congress.meta.congress.number}th Congress, as of ${congress.meta.asOf}`,
+    process.env.ADMIN_TOKEN ? 'admin token: from ADMIN_TOKEN' : `admin token (generated for this run): ${config.adminToken}`,
+    ...(config.demo ? [`open ${running.url}/ to place a demo call and watch it`] : []),
+  ];
+  console.log(lines.join('\n'));
+  const stop = async () => {
+    await running.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`call-power: bad configuration:\n${error.message}`);
+  process.exit(1);
+}

@@ -1,0 +1,65 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { type CallView, callView, findCall, isFinal, legsOf } from '../calls/calls.ts';
+import type { AppDeps } from '../deps.ts';
+import { notFound } from '../errors.ts';
+
+/** Re-read the call this often even without a local change (another process may have handled its webhooks). */
+const POLL_MS = 2000;
+/** Keep proxies from closing a quiet stream. */
+const HEARTBEAT_MS = 15_000;
+/** After the call ends, wait this long for late leg results before closing the stream. */
+const SETTLE_MS = 10_000;
+
+const settled = (view: CallView) => isFinal(view.status) && view.legs.every((leg) => leg.status !== 'ringing' && leg.status !== 'in-progress');
+
+export function callRoutes({ store: { db }, notifier }: AppDeps) {
+  const load = async (id: string) => {
+    const call = await findCall(db, id);
+    return call && callView(call, await legsOf(db, id));
+  };
+
+  return new Hono()
+    .get('/:id', async (c) => {
+      const view = await load(c.req.param('id'));
+      if (!view) throw notFound('Call');
+      c.header('Cache-Control', 'no-store');
+      return c.json(view);
+    })
+
+    .get('/:id/events', async (c) => {
+      const id = c.req.param('id');
+      const first = await load(id);
+      if (!first) throw notFound('Call');
+      return streamSSE(c, async (stream) => {
+        let wake = new AbortController();
+        const unsubscribe = notifier.subscribe(id, () => wake.abort());
+        stream.onAbort(() => wake.abort());
+        try {
+          let view: CallView | undefined = first;
+          let sent = '';
+          let lastWrite = Date.now();
+          let endedAt: number | undefined;
+          while (view && !stream.aborted) {
+            const json = JSON.stringify(view);
+            if (json !== sent) {
+              await stream.writeSSE({ event: 'call', data: json });
+              sent = json;
+              lastWrite = Date.now();
+            } else if (Date.now() - lastWrite > HEARTBEAT_MS) {
+              await stream.write(': keep-alive\n\n');
+              lastWrite = Date.now();
+            }
+            if (isFinal(view.status)) endedAt ??= Date.now();
+            if (settled(view) || (endedAt && Date.now() - endedAt > SETTLE_MS)) break;
+            await sleep(POLL_MS, undefined, { signal: wake.signal }).catch(() => {});
+            wake = new AbortController();
+            view = await load(id);
+          }
+        } finally {
+          unsubscribe();
+        }
+      });
+    });
+}

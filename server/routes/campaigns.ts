@@ -1,0 +1,71 @@
+import { count, eq, sum } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { assertTakingCalls, publicCampaign, requireCampaign } from '../campaigns/campaigns.ts';
+import { insertCall, newCallId } from '../calls/calls.ts';
+import type { AppDeps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
+import { hashPhone, parsePhone } from '../phone.ts';
+import { calls, targetCounts } from '../store/schema.ts';
+import { resolveTargets } from '../targets/resolve.ts';
+import { publicTarget } from '../targets/target.ts';
+import { validate } from '../validate.ts';
+
+const Where = z.object({
+  zip: z.string().max(20).optional(),
+  district: z.string().max(20).optional(),
+});
+
+/** Only the caller's own number and location: nothing a client sends decides whom we dial. */
+const CallRequest = Where.extend({
+  phone: z.string({ error: 'Enter your phone number.' }).trim().min(1, 'Enter your phone number.').max(40),
+});
+
+const codes = { phone: 'invalid_phone', zip: 'invalid_zip', district: 'invalid_district' };
+
+export function campaignRoutes({ store: { db }, congress, notifier, dialer, secretKey }: AppDeps) {
+  return new Hono()
+    .get('/:id', async (c) => c.json(publicCampaign(await requireCampaign(db, c.req.param('id')))))
+
+    .get('/:id/targets', validate('query', Where, codes), async (c) => {
+      const campaign = await requireCampaign(db, c.req.param('id'));
+      const { targets, ...lookup } = await resolveTargets(db, congress, campaign, c.req.valid('query'));
+      return c.json({ targets: targets.map(publicTarget), ...lookup });
+    })
+
+    .post('/:id/calls', validate('json', CallRequest, codes), async (c) => {
+      const campaign = await requireCampaign(db, c.req.param('id'));
+      assertTakingCalls(campaign);
+      const request = c.req.valid('json');
+      const phone = parsePhone(request.phone, campaign.settings.countries);
+      const phoneHash = hashPhone(secretKey, phone);
+      const { targets, location, split } = await resolveTargets(db, congress, campaign, { ...request, seed: phoneHash });
+      if (split && campaign.settings.targets.split === 'ask') {
+        const choices = location!.districts.join(', ');
+        throw new ApiError(422, 'district_required', `ZIP ${location!.zip} spans several districts (${choices}): choose yours.`, 'district');
+      }
+      if (!targets.length) throw new ApiError(422, 'no_targets', 'There is nobody to call for this location.', 'zip');
+      const call = await insertCall(db, {
+        id: newCallId(),
+        campaignId: campaign.id,
+        phone,
+        phoneHash,
+        zip: location?.zip,
+        district: request.district ?? (location?.districts.length === 1 ? location.districts[0] : undefined),
+        targets,
+      });
+      dialer.wake();
+      notifier.changed(call.id);
+      return c.json({ call: { id: call.id, status: call.status, targets: targets.map(publicTarget) } }, 201);
+    })
+
+    .get('/:id/count', async (c) => {
+      const campaign = await requireCampaign(db, c.req.param('id'));
+      const [[started], [legs]] = await Promise.all([
+        db.select({ calls: count() }).from(calls).where(eq(calls.campaignId, campaign.id)),
+        db.select({ completed: sum(targetCounts.completed) }).from(targetCounts).where(eq(targetCounts.campaignId, campaign.id)),
+      ]);
+      c.header('Cache-Control', 'public, max-age=5');
+      return c.json({ calls: started?.calls ?? 0, completed: Number(legs?.completed ?? 0) });
+    });
+}

@@ -1,0 +1,101 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { createApp } from './app.ts';
+import { ensureDemoCampaign } from './campaigns/demo.ts';
+import { Dialer } from './calls/dialer.ts';
+import { CallNotifier } from './calls/notifier.ts';
+import type { Config } from './config.ts';
+import { type CongressLookup, loadCongress } from './congress/lookup.ts';
+import type { AppDeps } from './deps.ts';
+import { createEmulator, type Emulator, type EmulatorOptions } from './emulator/index.ts';
+import { consoleLogger, type Logger } from './log.ts';
+import { loadSecretKey } from './secret.ts';
+import { openStore, type Store } from './store/db.ts';
+import { createTwilioClient } from './telephony/twilio-client.ts';
+
+export interface StartOptions {
+  /** An open store to use (tests share one per file); otherwise one is opened from the config. */
+  store?: Store;
+  congress?: CongressLookup;
+  log?: Logger;
+  /** Tune the emulator (demo mode only): speed, how callers and offices behave. */
+  emulator?: Partial<EmulatorOptions>;
+  dialer?: { pollMs?: number; retryBaseMs?: number };
+}
+
+export interface RunningServer {
+  url: string;
+  config: Config;
+  app: Hono;
+  deps: AppDeps;
+  emulator?: Emulator;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens, then wires everything. With `PORT=0` the real port is known only after listening,
+ * and webhook URLs (and their signatures) are built from it.
+ */
+export async function startServer(initial: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? consoleLogger;
+  let app: Hono | undefined;
+  const server = serve({
+    fetch: (request) => (app ? app.fetch(request) : new Response('starting', { status: 503 })),
+    port: initial.port,
+  }) as Server;
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const { port } = server.address() as AddressInfo;
+  const config = initial.port === 0 ? withPort(initial, port) : initial;
+
+  const ownStore = !options.store;
+  const store = options.store ?? (await openStore(config));
+  const congress = options.congress ?? loadCongress();
+  const secretKey = await loadSecretKey(store.db, config.secretKey);
+  const emulator = config.demo
+    ? createEmulator({
+        accountSid: config.twilio.accountSid,
+        authToken: config.twilio.authToken,
+        legSeconds: config.demoLegSeconds,
+        log,
+        ...options.emulator,
+      })
+    : undefined;
+  if (config.demo) await ensureDemoCampaign(store.db);
+
+  const notifier = new CallNotifier();
+  const dialer = new Dialer({
+    db: store.db,
+    client: createTwilioClient(config.twilio),
+    publicUrl: config.publicUrl,
+    callerId: config.twilio.callerId,
+    cps: config.twilio.cps,
+    notifier,
+    log,
+    ...options.dialer,
+  });
+  const deps: AppDeps = { config, store, notifier, dialer, congress, secretKey, log };
+  app = createApp(deps, { emulator });
+  dialer.start();
+
+  return {
+    url: `http://localhost:${port}`,
+    config,
+    app,
+    deps,
+    emulator,
+    async close() {
+      await dialer.stop();
+      await emulator?.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      if (ownStore) await store.close();
+    },
+  };
+}
+
+function withPort(config: Config, port: number): Config {
+  const atPort = (url?: string) => url?.replace(/:0$/, `:${port}`);
+  return { ...config, port, publicUrl: atPort(config.publicUrl)!, twilio: { ...config.twilio, apiUrl: atPort(config.twilio.apiUrl) } };
+}

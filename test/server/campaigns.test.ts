@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { sql } from 'drizzle-orm';
+import type { Hono } from 'hono';
+import { CampaignInput, createCampaign } from '../../server/campaigns/campaigns.ts';
+import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
+import { openTestStore, type TestStore } from '../support/store.ts';
+import { testDeps } from '../support/app.ts';
+import { congress, json } from '../support/server.ts';
+
+let store: TestStore;
+let app: Hono;
+let wakes: number[];
+
+before(async () => {
+  store = await openTestStore();
+});
+beforeEach(async () => {
+  ({ app, wakes } = testDeps(store));
+  await ensureDemoCampaign(store.db);
+});
+afterEach(() => store.reset());
+after(() => store.close());
+
+const storedCalls = async () => {
+  const { rows } = (await store.db.execute(sql`select * from calls`)) as unknown as { rows: Record<string, unknown>[] };
+  return rows;
+};
+
+async function expectError(response: Response, status: number, code: string, field?: string) {
+  assert.equal(response.status, status, await response.clone().text());
+  assert.match(response.headers.get('content-type') ?? '', /application\/json/);
+  const { error } = (await response.json()) as { error: { code: string; message: string; field?: string } };
+  assert.equal(error.code, code);
+  assert.equal(error.field, field);
+  assert.ok(error.message.length > 5);
+}
+
+describe('GET /api/campaigns/:id', () => {
+  test('shows the public view only', async () => {
+    const response = await app.request('/api/campaigns/demo');
+    assert.equal(response.status, 200);
+    const body = await response.json();
+    assert.deepEqual(Object.keys(body).sort(), ['countries', 'id', 'locale', 'name', 'script', 'status', 'targetMode']);
+    assert.equal(body.targetMode, 'congress');
+  });
+
+  test('an unknown campaign is a 404 envelope', async () => {
+    await expectError(await app.request('/api/campaigns/nope'), 404, 'not_found');
+  });
+});
+
+describe('GET /api/campaigns/:id/targets', () => {
+  test('a one-district ZIP gives two senators and the representative', async () => {
+    const response = await app.request('/api/campaigns/demo/targets?zip=05401');
+    assert.equal(response.status, 200);
+    const body = await response.json();
+    assert.equal(body.split, false);
+    assert.deepEqual(body.location, { zip: '05401', state: 'VT', districts: ['VT-AL'] });
+    assert.deepEqual(
+      body.targets.map((target: { title: string }) => target.title),
+      ['Sen.', 'Sen.', 'Rep.'],
+    );
+    for (const target of body.targets) assert.match(target.phone, /^\+1\d{10}$/);
+  });
+
+  test('a split ZIP lists every candidate district and can be narrowed to one', async () => {
+    const split = await (await app.request('/api/campaigns/demo/targets?zip=90210')).json();
+    assert.equal(split.split, true);
+    assert.deepEqual(split.location.districts, congress.locate('90210')!.districts);
+    const chosen = await (await app.request(`/api/campaigns/demo/targets?zip=90210&district=${split.location.districts[1]}`)).json();
+    assert.equal(chosen.split, false);
+    assert.equal(chosen.targets.filter((target: { title: string }) => target.title === 'Rep.').length, 1);
+    await expectError(await app.request('/api/campaigns/demo/targets?zip=90210&district=NY-3'), 422, 'invalid_district', 'district');
+  });
+
+  test('missing or malformed ZIPs are a 422 naming zip', async () => {
+    await expectError(await app.request('/api/campaigns/demo/targets'), 422, 'invalid_zip', 'zip');
+    await expectError(await app.request('/api/campaigns/demo/targets?zip=abc'), 422, 'invalid_zip', 'zip');
+    await expectError(await app.request('/api/campaigns/demo/targets?zip=00000'), 422, 'invalid_zip', 'zip');
+    await expectError(await app.request(`/api/campaigns/demo/targets?zip=${'9'.repeat(50)}`), 422, 'invalid_zip', 'zip');
+  });
+});
+
+describe('POST /api/campaigns/:id/calls', () => {
+  test('accepts a call, stores it with a hashed number and wakes the dial queue', async () => {
+    const response = await app.request('/api/campaigns/demo/calls', json({ phone: '(802) 555-0142', zip: '05401' }));
+    assert.equal(response.status, 201);
+    const { call } = await response.json();
+    assert.match(call.id, /^[A-Za-z0-9_-]{22}$/);
+    assert.equal(call.status, 'queued');
+    assert.equal(call.targets.length, 3);
+    const [row] = await storedCalls();
+    assert.equal(row!.phone, '+18025550142');
+    assert.notEqual(row!.phone_hash, '+18025550142');
+    assert.equal(row!.district, 'VT-AL');
+    assert.equal(wakes.length, 1);
+  });
+
+  test('whom to dial comes from the server, whatever the client sends', async () => {
+    const response = await app.request(
+      '/api/campaigns/demo/calls',
+      json({ phone: '+18025550142', zip: '05401', targets: [{ id: 'x', name: 'Premium', phone: '+19005551234' }] }),
+    );
+    assert.equal(response.status, 201);
+    const [row] = await storedCalls();
+    const dialed = (row!.targets as { phone: string }[]).map((target) => target.phone);
+    assert.ok(!dialed.includes('+19005551234'));
+    assert.deepEqual(dialed, [...congress.senators('VT').map((m) => m.phone), (congress.representative('VT-AL') as { phone: string }).phone]);
+  });
+
+  test('bad input gets a 4xx naming the field, and nothing is stored or dialed', async () => {
+    const post = (body: unknown, id = 'demo') => app.request(`/api/campaigns/${id}/calls`, json(body));
+    await expectError(await post({ zip: '05401' }), 422, 'invalid_phone', 'phone');
+    await expectError(await post({ phone: 42, zip: '05401' }), 422, 'invalid_phone', 'phone');
+    await expectError(await post({ phone: 'call me maybe', zip: '05401' }), 422, 'invalid_phone', 'phone');
+    await expectError(await post({ phone: '+1 900 555 1234', zip: '05401' }), 422, 'invalid_phone', 'phone');
+    await expectError(await post({ phone: '+44 20 7946 0000', zip: '05401' }), 422, 'invalid_phone', 'phone');
+    await expectError(await post({ phone: '+18025550142' }), 422, 'invalid_zip', 'zip');
+    await expectError(await post({ phone: '+18025550142', zip: 'x' }), 422, 'invalid_zip', 'zip');
+    await expectError(await post({ phone: '+18025550142', zip: '90210' }), 422, 'district_required', 'district');
+    await expectError(await post({ phone: '+18025550142', zip: '05401' }, 'nope'), 404, 'not_found');
+    await expectError(await post(null), 422, 'invalid_body');
+    await expectError(await post([1, 2]), 422, 'invalid_body');
+    const malformed = await app.request('/api/campaigns/demo/calls', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"phone":' });
+    await expectError(malformed, 400, 'invalid_json');
+    const huge = await app.request('/api/campaigns/demo/calls', json({ phone: '+18025550142', zip: '05401', pad: 'x'.repeat(40_000) }));
+    await expectError(huge, 413, 'body_too_large');
+    assert.deepEqual(await storedCalls(), []);
+    assert.equal(wakes.length, 0);
+  });
+
+  test('a paused campaign places no calls; an archived one says it has ended', async () => {
+    const input = (id: string, status: string) => CampaignInput.parse({ id, name: id, status, targets: { custom: [{ name: 'Office', phone: '+12025550143' }] } });
+    await createCampaign(store.db, input('paused-one', 'paused'));
+    await createCampaign(store.db, input('archived-one', 'archived'));
+    await expectError(await app.request('/api/campaigns/paused-one/calls', json({ phone: '+18025550142' })), 409, 'campaign_paused');
+    await expectError(await app.request('/api/campaigns/archived-one/calls', json({ phone: '+18025550142' })), 410, 'campaign_archived');
+    assert.deepEqual(await storedCalls(), []);
+  });
+
+  test('a custom campaign needs no ZIP and dials its own list in order', async () => {
+    await createCampaign(
+      store.db,
+      CampaignInput.parse({
+        id: 'mayor',
+        name: 'Call the mayor',
+        targets: { custom: [{ name: 'Mayor', title: 'Mayor', phone: '(212) 555-0100' }, { name: 'Council', phone: '212 555 0111', extension: '42' }] },
+      }),
+    );
+    const lookup = await (await app.request('/api/campaigns/mayor/targets')).json();
+    assert.deepEqual(lookup.targets.map((t: { name: string }) => t.name), ['Mayor', 'Council']);
+    assert.equal(lookup.location, null);
+    const response = await app.request('/api/campaigns/mayor/calls', json({ phone: '+18025550142' }));
+    assert.equal(response.status, 201);
+    const [row] = await storedCalls();
+    assert.deepEqual(row!.targets, [
+      { id: 't1', name: 'Mayor', title: 'Mayor', phone: '+12125550100' },
+      { id: 't2', name: 'Council', title: '', phone: '+12125550111', extension: '42' },
+    ]);
+  });
+});
+
+describe('GET /api/campaigns/:id/count', () => {
+  test('counts calls started, cacheable and open to any origin', async () => {
+    await app.request('/api/campaigns/demo/calls', json({ phone: '+18025550142', zip: '05401' }));
+    const response = await app.request('/api/campaigns/demo/count', { headers: { Origin: 'https://news.example' } });
+    assert.deepEqual(await response.json(), { calls: 1, completed: 0 });
+    assert.match(response.headers.get('cache-control') ?? '', /max-age=\d/);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+  });
+});

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, test } from 'node:test';
+import type { CallView } from '../../server/calls/calls.ts';
+import { openTestStore, type TestStore } from '../support/store.ts';
+import { json, startTestServer, type TestServer } from '../support/server.ts';
+
+let store: TestStore;
+let server: TestServer | undefined;
+
+before(async () => {
+  store = await openTestStore();
+});
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  await store.reset();
+});
+after(() => store.close());
+
+async function placeAndFollow(running: TestServer, until: (view: CallView) => boolean) {
+  const response = await fetch(`${running.url}/api/campaigns/demo/calls`, json({ phone: '+18025550142', zip: '05401' }));
+  const { call } = await response.json();
+  for (let i = 0; i < 400; i++) {
+    const view = (await (await fetch(`${running.url}/api/calls/${call.id}`)).json()) as CallView;
+    if (until(view)) return view;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('the call never got there');
+}
+
+const ended = (view: CallView) => ['completed', 'failed', 'busy', 'no-answer', 'canceled'].includes(view.status);
+
+describe('the dial queue', () => {
+  test('retries Twilio’s 20429 and 5xx answers, then places the call', async () => {
+    server = await startTestServer(store);
+    server.emulator!.failNextCreate({ status: 429, code: 20429, message: 'Too Many Requests' });
+    const view = await placeAndFollow(server, ended);
+    assert.equal(view.status, 'completed');
+    assert.equal(server.emulator!.calls.size, 1);
+    assert.ok(server.logs.some((line) => line.includes('Too Many Requests')));
+  });
+
+  test('an invalid number from Twilio (21211) ends the call with a status the caller can read', async () => {
+    server = await startTestServer(store);
+    server.emulator!.failNextCreate({ status: 400, code: 21211, message: "Invalid 'To' Phone Number: +18025550142" });
+    const view = await placeAndFollow(server, ended);
+    assert.equal(view.status, 'failed');
+    assert.deepEqual(view.error, { code: '21211', message: 'The phone network would not accept this number.' });
+    assert.equal(server.emulator!.calls.size, 0);
+    const { rows } = (await store.db.execute(`select phone from calls`)) as unknown as { rows: { phone: string | null }[] };
+    assert.equal(rows[0]!.phone, null);
+  });
+
+  test('gives up after repeated server errors instead of retrying forever', async () => {
+    server = await startTestServer(store, { dialer: { pollMs: 20, retryBaseMs: 1 } });
+    for (let i = 0; i < 5; i++) server.emulator!.failNextCreate({ status: 503, code: 20503, message: 'Service Unavailable' });
+    const view = await placeAndFollow(server, ended);
+    assert.equal(view.status, 'failed');
+    assert.equal(view.error?.code, '20503');
+  });
+
+  test('Twilio unreachable is retried like a server error', async () => {
+    server = await startTestServer(store, { dialer: { pollMs: 20, retryBaseMs: 1 } }, { TWILIO_API_URL: 'http://127.0.0.1:9' });
+    const view = await placeAndFollow(server, ended);
+    assert.equal(view.status, 'failed');
+    assert.equal(view.error?.code, 'dial_failed');
+  });
+});

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import type { Hono } from 'hono';
+import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
+import type { AppDeps } from '../../server/deps.ts';
+import { openTestStore, type TestStore } from '../support/store.ts';
+import { signedTwilioPost, testDeps } from '../support/app.ts';
+import { json } from '../support/server.ts';
+
+let store: TestStore;
+let app: Hono;
+let deps: AppDeps;
+let callId: string;
+
+before(async () => {
+  store = await openTestStore();
+});
+beforeEach(async () => {
+  ({ app, deps } = testDeps(store));
+  await ensureDemoCampaign(store.db);
+  const response = await app.request('/api/campaigns/demo/calls', json({ phone: '+18025550142', zip: '05401' }));
+  callId = (await response.json()).call.id;
+});
+afterEach(() => store.reset());
+after(() => store.close());
+
+const twilio = (path: string, params: Record<string, string> = {}) => app.request(signedTwilioPost(deps, path.replace(':id', callId), params));
+const view = async () => (await app.request(`/api/calls/${callId}`)).json();
+const stats = async () =>
+  (await app.request('/api/admin/campaigns/demo/stats', { headers: { Authorization: `Bearer ${deps.config.adminToken}` } })).json();
+
+describe('Twilio webhooks', () => {
+  test('every route refuses an unsigned request with 403', async () => {
+    for (const path of ['answer', 'gate', 'legs/0', 'legs/0/status', 'status']) {
+      const response = await app.request(`/twiml/calls/${callId}/${path}`, { method: 'POST', body: new URLSearchParams({ Digits: '1' }) });
+      assert.equal(response.status, 403, path);
+      assert.equal((await response.json()).error.code, 'forbidden');
+    }
+  });
+
+  test('answer: intro and a press-1 gate; URLs carry only the call id', async () => {
+    const response = await twilio('/twiml/calls/:id/answer', { CallStatus: 'in-progress' });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type')!, /text\/xml/);
+    const twiml = await response.text();
+    assert.match(twiml, /<Gather numDigits="1" action="http:\/\/localhost:0\/twiml\/calls\/[\w-]+\/gate" method="POST"/);
+    assert.match(twiml, /Press 1 to be connected/);
+    assert.match(twiml, /<Hangup\/><\/Response>$/);
+    for (const url of twiml.match(/https?:\/\/[^"<]+/g)!) assert.equal(new URL(url).search, '', url);
+    assert.ok(!twiml.includes('8025550142'));
+  });
+
+  test('gate: 1 dials the first target with a skip-on-star Dial; any other key ends the call', async () => {
+    const [first] = (await view()).targets;
+    const dial = await (await twilio('/twiml/calls/:id/gate', { Digits: '1' })).text();
+    assert.match(dial, /<Dial action="[^"]+\/legs\/0" method="POST" hangupOnStar="true" timeout="30">/);
+    assert.match(dial, new RegExp(`<Number statusCallback="[^"]+/legs/0/status" statusCallbackEvent="answered" statusCallbackMethod="POST">\\${first.phone}</Number>`));
+    assert.match(dial, new RegExp(`Connecting you to Senator ${first.name}`));
+    assert.deepEqual((await view()).legs, [{ targetId: first.id, status: 'ringing', duration: null }]);
+
+    const other = await (await twilio('/twiml/calls/:id/gate', { Digits: '9' })).text();
+    assert.match(other, /Goodbye.*<Hangup\/>/);
+  });
+
+  test('the Dial action records the leg and counts it once, however often it is sent', async () => {
+    await twilio('/twiml/calls/:id/gate', { Digits: '1' });
+    const first = await (await twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'completed', DialCallDuration: '42' })).text();
+    const retry = await (await twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'completed', DialCallDuration: '42' })).text();
+    assert.equal(retry, first, 'a retry gets the same TwiML');
+    assert.match(first, /stay on the line.*<Dial action="[^"]+\/legs\/1"/);
+    const late = await twilio('/twiml/calls/:id/legs/0/status', { CallStatus: 'in-progress' });
+    assert.equal(late.status, 204);
+    const { legs } = await view();
+    assert.deepEqual(legs.slice(0, 1).map((leg: { status: string; duration: number }) => [leg.status, leg.duration]), [['completed', 42]]);
+    const { totals } = await stats();
+    assert.deepEqual(totals, { calls: 1, legs: 1, completed: 1 });
+  });
+
+  test('the last leg ends with thanks; a busy one is announced', async () => {
+    await twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'completed', DialCallDuration: '5' });
+    await twilio('/twiml/calls/:id/legs/1', { DialCallStatus: 'no-answer' });
+    const last = await (await twilio('/twiml/calls/:id/legs/2', { DialCallStatus: 'busy' })).text();
+    assert.match(last, /could not be reached.*last call.*<Hangup\/>/);
+    const { targets, totals } = await stats();
+    assert.deepEqual(totals, { calls: 1, legs: 3, completed: 1 });
+    assert.deepEqual(
+      targets.map((t: { completed: number; busy: number; noAnswer: number }) => [t.completed, t.busy, t.noAnswer]).sort(),
+      [[0, 0, 1], [0, 1, 0], [1, 0, 0]],
+    );
+  });
+
+  test('call status callbacks only move forward, and the end forgets the number', async () => {
+    for (const status of ['ringing', 'in-progress', 'completed', 'ringing', 'in-progress']) {
+      await twilio('/twiml/calls/:id/status', { CallStatus: status, CallDuration: '30' });
+    }
+    assert.equal((await view()).status, 'completed');
+    const { rows } = (await store.db.execute(`select phone, duration, ended_at from calls`)) as unknown as { rows: Record<string, unknown>[] };
+    assert.equal(rows[0]!.phone, null);
+    assert.equal(rows[0]!.duration, 30);
+    assert.ok(rows[0]!.ended_at);
+  });
+
+  test('unknown calls and legs get a polite hangup; malformed results a 422', async () => {
+    const unknown = await app.request(signedTwilioPost(deps, '/twiml/calls/nope/answer', {}));
+    assert.match(await unknown.text(), /cannot continue.*<Hangup\/>/);
+    assert.match(await (await twilio('/twiml/calls/:id/legs/7', { DialCallStatus: 'completed' })).text(), /<Hangup\/>/);
+    assert.match(await (await twilio('/twiml/calls/:id/legs/-1', { DialCallStatus: 'completed' })).text(), /<Hangup\/>/);
+    const bad = await twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'exploded' });
+    assert.equal(bad.status, 422);
+    assert.equal((await bad.json()).error.field, 'DialCallStatus');
+    assert.deepEqual((await stats()).totals, { calls: 1, legs: 0, completed: 0 });
+  });
+});

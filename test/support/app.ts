@@ -1,0 +1,31 @@
+import twilio from 'twilio';
+import { createApp } from '../../server/app.ts';
+import { CallNotifier } from '../../server/calls/notifier.ts';
+import type { AppDeps } from '../../server/deps.ts';
+import { congress, testConfig } from './server.ts';
+import type { TestStore } from './store.ts';
+
+/** Route-level deps: no socket, no dialing (the dial queue is exercised in dialer and e2e tests). */
+export function testDeps(store: TestStore, env: Record<string, string> = {}) {
+  const wakes: number[] = [];
+  const deps: AppDeps = {
+    config: testConfig(env),
+    store,
+    notifier: new CallNotifier(),
+    dialer: { wake: () => wakes.push(Date.now()) },
+    congress,
+    secretKey: 'test-secret-key-test-secret-key-0000',
+    log: () => {},
+  };
+  return { deps, app: createApp(deps), wakes };
+}
+
+/** A request to `path` signed the way Twilio signs it, for `app.request()`. */
+export function signedTwilioPost(deps: AppDeps, path: string, params: Record<string, string>) {
+  const signature = twilio.getExpectedTwilioSignature(deps.config.twilio.authToken, deps.config.publicUrl + path, params);
+  return new Request(`http://localhost${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': signature },
+    body: new URLSearchParams(params),
+  });
+}

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { openStore, type Store } from '../../server/store/db.ts';
+
+export interface TestStore extends Store {
+  /** Empties every table between tests. */
+  reset(): Promise<void>;
+}
+
+/**
+ * The store suite runs against PGlite in memory by default, and against PostgreSQL when
+ * `DATABASE_URL` is set (CI: postgres://postgres@127.0.0.1:5432/test). On PostgreSQL each test file
+ * gets its own throwaway database next to the given one, so files can run in parallel, and drops it after.
+ */
+export async function openTestStore(): Promise<TestStore> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return withReset(await openStore({ dataDir: 'memory://' }));
+
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const name = `callpower_test_${randomBytes(6).toString('hex')}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const scoped = new URL(url);
+  scoped.pathname = `/${name}`;
+  const store = await openStore({ databaseUrl: scoped.toString(), dataDir: '' });
+  return withReset({
+    ...store,
+    async close() {
+      await store.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  });
+}
+
+function withReset(store: Store): TestStore {
+  return {
+    ...store,
+    async reset() {
+      await store.db.execute(sql`TRUNCATE legs, calls, custom_targets, target_counts, campaigns, settings CASCADE`);
+    },
+  };
+}
