@@ -65,11 +65,13 @@ export async function advanceCallStatus(db: Db, id: string, status: string, dura
   const earlier = Object.keys(STATUS_RANK).filter((other) => STATUS_RANK[other]! < rank);
   if (!earlier.length) return false;
   const final = rank === 3;
+  const answered = status === 'in-progress' || (status === 'completed' && Boolean(duration));
   const updated = await db
     .update(calls)
     .set({
       status: status === 'initiated' ? 'queued' : status,
       updatedAt: sql`now()`,
+      ...(answered ? { answeredAt: sql`coalesce(${calls.answeredAt}, now())` } : {}),
       ...(final ? { endedAt: sql`now()`, phone: null, duration: duration ?? null } : {}),
     })
     .where(and(eq(calls.id, id), inArray(calls.status, earlier)))

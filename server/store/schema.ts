@@ -65,6 +65,8 @@ export const calls = pgTable(
     duration: integer('duration'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** When the supporter picked up (a caller "reached"). */
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
   },
   (t) => [
