@@ -5,10 +5,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { AppDeps } from './deps.ts';
 import { ApiError, errorBody, handleError } from './errors.ts';
+import { adminAuth } from './middleware/admin-auth.ts';
 import type { Emulator } from './emulator/index.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { callRoutes } from './routes/calls.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
+import { customTargetRoutes } from './routes/custom-targets.ts';
 import { demoRoutes } from './routes/demo.ts';
 import { twimlRoutes } from './routes/twiml.ts';
 
@@ -42,7 +44,7 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
   });
   app.use('/api/campaigns/*', publicCors, limitBody(16 * 1024));
   app.use('/api/calls/*', publicCors);
-  app.use('/api/admin/*', limitBody(1024 * 1024));
+  app.use('/api/admin/*', adminAuth({ token: config.adminToken }), limitBody(1024 * 1024));
   app.use('/twiml/*', limitBody(64 * 1024));
 
   app.get('/health', (c) =>
@@ -56,6 +58,7 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
   app.route('/api/campaigns', campaignRoutes(deps));
   app.route('/api/calls', callRoutes(deps));
   app.route('/api/admin', adminRoutes(deps));
+  app.route('/api/admin', customTargetRoutes(deps));
   app.route('/twiml', twimlRoutes(deps));
   if (emulator) {
     app.route('/', emulator.app);

@@ -3,8 +3,11 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 
-/** An error a client can act on: it becomes `{ error: { code, message, field? } }` with `status`. */
+/** An error a client can act on: it becomes `{ error: { code, message, field?, details? } }` with `status`. */
 export class ApiError extends Error {
+  /** Every problem found, when there can be several (e.g. each bad line of a CSV file). */
+  details?: readonly object[];
+
   constructor(
     readonly status: ContentfulStatusCode,
     readonly code: string,
@@ -18,8 +21,8 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
 
-export function errorBody(code: string, message: string, field?: string) {
-  return { error: field ? { code, message, field } : { code, message } };
+export function errorBody(code: string, message: string, field?: string, details?: readonly object[]) {
+  return { error: { code, message, ...(field ? { field } : {}), ...(details ? { details } : {}) } };
 }
 
 /** First zod issue as an ApiError naming its field (`targets.custom.2.phone`). */
@@ -34,7 +37,7 @@ export function fromZodError(error: { issues: readonly z.core.$ZodIssue[] }, cod
 export function handleError(err: Error, c: Context, log: (line: string) => void): Response {
   if (err instanceof ApiError) {
     for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
-    return c.json(errorBody(err.code, err.message, err.field), err.status);
+    return c.json(errorBody(err.code, err.message, err.field, err.details), err.status);
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;

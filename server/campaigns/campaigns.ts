@@ -16,9 +16,9 @@ const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be 2–63 lower
 
 export const CustomTargetInput = z.object({
   id: Slug.optional(),
-  name: z.string().trim().min(1).max(200),
+  name: z.string({ error: 'a name is required' }).trim().min(1, 'a name is required').max(200),
   title: z.string().trim().max(200).default(''),
-  phone: z.string().trim().min(1).max(40),
+  phone: z.string({ error: 'a phone number is required' }).trim().min(1, 'a phone number is required').max(40),
   extension: z
     .string()
     .regex(/^[0-9*#w]{1,20}$/, 'may hold digits, * and #, and w for a half-second wait')
@@ -77,7 +77,12 @@ const slugify = (name: string) =>
 export async function createCampaign(db: Db, input: CampaignInput): Promise<Campaign> {
   const { id, name, status, callInNumber, targets, ...rest } = input;
   const { custom = [], ...targeting } = targets;
-  const list = checkCustomTargets(custom, rest.countries, (position, field) => `targets.custom.${position}.${field}`);
+  const { list, problems } = checkCustomTargets(custom, rest.countries);
+  const [problem] = problems;
+  if (problem) {
+    const code = problem.column === 'phone' ? 'invalid_phone' : 'invalid_body';
+    throw new ApiError(422, code, problem.message, `targets.custom.${problem.index}.${problem.column}`);
+  }
   const campaignId = id ?? `${slugify(name)}-${randomBytes(3).toString('hex')}`;
   const settings: CampaignSettings = { ...rest, targets: targeting };
   return db.transaction(async (tx) => {
@@ -96,24 +101,30 @@ async function assertCallInFree(db: Db, number: string | null | undefined, excep
 }
 
 export type CustomTargetInput = z.output<typeof CustomTargetInput>;
-type CheckedTarget = Omit<typeof customTargets.$inferInsert, 'campaignId'>;
+export type CheckedTarget = Omit<typeof customTargets.$inferInsert, 'campaignId'>;
+export interface TargetProblem {
+  /** Position in the list (0-based). */
+  index: number;
+  column: string;
+  message: string;
+}
 
-/**
- * Normalises a custom list (ids, E.164 phones, unique ids), naming the first bad entry with `field`
- * (an admin API path, or a CSV line).
- */
-export function checkCustomTargets(
-  rows: CustomTargetInput[],
-  countries: readonly string[],
-  field: (position: number, column: string) => string,
-): CheckedTarget[] {
+/** Normalises a custom list (ids, E.164 phones), collecting every problem rather than stopping at the first. */
+export function checkCustomTargets(rows: readonly CustomTargetInput[], countries: readonly string[]) {
+  const problems: TargetProblem[] = [];
   const seen = new Set<string>();
-  return rows.map((row, position) => {
-    const id = row.id ?? `t${position + 1}`;
-    if (seen.has(id)) throw new ApiError(422, 'invalid_body', `Target id "${id}" is used twice.`, field(position, 'id'));
+  const list: CheckedTarget[] = [];
+  rows.forEach((row, index) => {
+    const id = row.id ?? `t${index + 1}`;
+    if (seen.has(id)) problems.push({ index, column: 'id', message: `id "${id}" is used twice` });
     seen.add(id);
-    return { ...row, id, position, phone: parsePhone(row.phone, countries, field(position, 'phone')) };
+    try {
+      list.push({ ...row, id, position: index, phone: parsePhone(row.phone, countries) });
+    } catch (error) {
+      problems.push({ index, column: 'phone', message: (error as Error).message });
+    }
   });
+  return { list, problems };
 }
 
 /** Swaps a campaign's whole list in one step (run it inside a transaction). */
