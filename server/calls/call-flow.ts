@@ -1,10 +1,12 @@
 import twilio from 'twilio';
 import type { Campaign } from '../campaigns/campaigns.ts';
-import type { Call } from './calls.ts';
-import { DEFAULT_PROMPTS, fillIn, type Locale, officeCount, spokenTitle } from './prompts.ts';
 import type { Prompts } from '../campaigns/settings.ts';
+import type { Target } from '../targets/target.ts';
+import type { Call } from './calls.ts';
+import { DEFAULT_PROMPTS, DISTRICT_CHOICE, fillIn, type Locale, officeCount, spokenTitle } from './prompts.ts';
 
 type SayAttributes = Parameters<twilio.twiml.VoiceResponse['say']>[0] & object;
+type Sayer = { say(attributes: SayAttributes, message: string): unknown };
 
 const VOICES: Record<Locale, SayAttributes> = {
   en: { voice: 'Polly.Joanna', language: 'en-US' },
@@ -13,70 +15,142 @@ const VOICES: Record<Locale, SayAttributes> = {
 
 /** How long an office may ring before the Dial gives up, in seconds. */
 const OFFICE_RING_SECONDS = 30;
+/** Call-in: how many times we ask for a ZIP code or a district before giving up. */
+export const MAX_ATTEMPTS = 3;
 
-/**
- * The TwiML for each step of a bridge call. Every URL carries only the call's unguessable id;
- * everything else (who to dial, in what order) is read from the store.
- */
-export class CallFlow {
-  readonly #call: Call;
-  readonly #campaign: Campaign;
-  readonly #base: string;
-  readonly #locale: Locale;
+/** A step's TwiML, and the leg it starts dialing (so the route can record that leg). */
+export interface Step {
+  twiml: string;
+  dialing?: number;
+}
 
-  constructor(call: Call, campaign: Campaign, publicUrl: string) {
-    this.#call = call;
-    this.#campaign = campaign;
-    this.#base = `${publicUrl}/twiml/calls/${call.id}`;
-    this.#locale = campaign.settings.locale;
+/** Speaks a campaign's prompts in its language, with its overrides. */
+class Speaker {
+  protected readonly campaign: Campaign;
+  protected readonly locale: Locale;
+
+  constructor(campaign: Campaign) {
+    this.campaign = campaign;
+    this.locale = campaign.settings.locale;
   }
 
-  /** The supporter picked up: introduce, then the press-1 gate (screens out voicemail and strangers). */
+  protected say(into: Sayer, key: keyof Prompts, vars: Record<string, string> = {}): void {
+    const template = this.campaign.settings.prompts[key] || DEFAULT_PROMPTS[this.locale][key];
+    const text = fillIn(template, { campaign: this.campaign.name, ...vars });
+    if (text) into.say(VOICES[this.locale], text);
+  }
+
+  /** One prompt, then hang up. */
+  final(key: keyof Prompts): string {
+    const response = new twilio.twiml.VoiceResponse();
+    this.say(response, key);
+    response.hangup();
+    return response.toString();
+  }
+}
+
+/** For a campaign-level answer with no call behind it (call-in to a paused or archived campaign). */
+export const campaignMessage = (campaign: Campaign, key: 'paused' | 'closed') => new Speaker(campaign).final(key);
+
+/**
+ * The TwiML for each step of a bridge call. Every URL carries only the call's unguessable id
+ * (and, for call-in re-prompts, an attempt number); who to dial and in what order is read from the store.
+ */
+export class CallFlow extends Speaker {
+  readonly #call: Call;
+  readonly #base: string;
+
+  constructor(call: Call, campaign: Campaign, publicUrl: string) {
+    super(campaign);
+    this.#call = call;
+    this.#base = `${publicUrl}/twiml/calls/${call.id}`;
+  }
+
+  get #count() {
+    return officeCount(this.locale, this.#call.targets.length);
+  }
+
+  /** We rang the supporter and they picked up: introduce, then the press-1 gate (screens out voicemail and strangers). */
   answer(): string {
     const response = new twilio.twiml.VoiceResponse();
-    const vars = { campaign: this.#campaign.name, count: officeCount(this.#locale, this.#call.targets.length) };
     const gather = () => response.gather({ numDigits: 1, action: `${this.#base}/gate`, method: 'POST', timeout: 8 });
     const first = gather();
-    this.#say(first, 'intro', vars);
-    this.#say(first, 'pressOne', vars);
-    this.#say(gather(), 'pressOne', vars);
-    this.#say(response, 'goodbye', vars);
+    this.say(first, 'intro', { count: this.#count });
+    this.say(first, 'pressOne');
+    this.say(gather(), 'pressOne');
+    this.say(response, 'goodbye');
     response.hangup();
     return response.toString();
   }
 
   /** The key pressed at the gate: 1 starts the first dial, anything else ends the call. */
-  gate(digits: string): { twiml: string; dialing?: number } {
+  gate(digits: string): Step {
+    if (digits !== '1') return { twiml: this.final('goodbye') };
     const response = new twilio.twiml.VoiceResponse();
-    if (digits !== '1') {
-      this.#say(response, 'goodbye', {});
-      response.hangup();
-      return { twiml: response.toString() };
-    }
-    this.#say(response, 'skipHint', {});
-    this.#dial(response, 0);
-    return { twiml: response.toString(), dialing: 0 };
+    this.say(response, 'skipHint');
+    return this.#dial(response, 0);
   }
 
   /** After target `position`'s leg: the next target, or the thank-you. */
-  afterLeg(position: number, status: string): { twiml: string; dialing?: number } {
+  afterLeg(position: number, status: string): Step {
     const response = new twilio.twiml.VoiceResponse();
-    if (status !== 'completed' && status !== 'answered') this.#say(response, 'unreachable', {});
+    if (status !== 'completed' && status !== 'answered') this.say(response, 'unreachable');
     const next = position + 1;
     if (next >= this.#call.targets.length) {
-      this.#say(response, 'thanks', {});
+      this.say(response, 'thanks');
       response.hangup();
       return { twiml: response.toString() };
     }
-    this.#say(response, 'between', {});
-    this.#dial(response, next);
-    return { twiml: response.toString(), dialing: next };
+    this.say(response, 'between');
+    return this.#dial(response, next);
   }
 
-  #dial(response: twilio.twiml.VoiceResponse, position: number): void {
+  /** A supporter rang the call-in number: a campaign with a fixed list connects at once; a Congress one asks for a ZIP. */
+  welcome(): Step {
+    if (this.#call.targets.length) return this.connect('welcome');
+    return { twiml: this.askZip(1, 'welcome') };
+  }
+
+  /** Asks for a ZIP code (again after a bad one); gives up after MAX_ATTEMPTS. */
+  askZip(attempt: number, before?: keyof Prompts): string {
+    if (attempt > MAX_ATTEMPTS) return this.final('goodbye');
+    const response = new twilio.twiml.VoiceResponse();
+    if (before) this.say(response, before);
+    const action = `${this.#base}/zip?attempt=${attempt}`;
+    this.say(response.gather({ numDigits: 5, action, method: 'POST', timeout: 10, finishOnKey: '#' }), 'askZip');
+    response.redirect({ method: 'POST' }, action);
+    return response.toString();
+  }
+
+  /** A split ZIP: one key per candidate representative. */
+  askDistrict(representatives: readonly Pick<Target, 'title' | 'name'>[], attempt: number): string {
+    if (attempt > MAX_ATTEMPTS) return this.final('goodbye');
+    const response = new twilio.twiml.VoiceResponse();
+    const action = `${this.#base}/district?attempt=${attempt}`;
+    const gather = response.gather({ numDigits: 1, action, method: 'POST', timeout: 10 });
+    this.say(gather, 'askDistrict');
+    representatives.forEach(({ title, name }, index) => {
+      const text = fillIn(DISTRICT_CHOICE[this.locale], { title: spokenTitle(this.locale, title), name, digit: index + 1 });
+      gather.say(VOICES[this.locale], text);
+    });
+    response.redirect({ method: 'POST' }, action);
+    return response.toString();
+  }
+
+  /** Call-in, targets known: say how many, then the first dial (the caller rang us, so no press-1 gate). */
+  connect(before?: keyof Prompts): Step {
+    if (!this.#call.targets.length) return { twiml: this.final('noTargets') };
+    const response = new twilio.twiml.VoiceResponse();
+    if (before) this.say(response, before);
+    this.say(response, 'connecting', { count: this.#count });
+    this.say(response, 'skipHint');
+    return this.#dial(response, 0);
+  }
+
+  #dial(response: twilio.twiml.VoiceResponse, position: number): Step {
     const target = this.#call.targets[position]!;
-    this.#say(response, 'targetIntro', {
-      title: spokenTitle(this.#locale, target.title),
+    this.say(response, 'targetIntro', {
+      title: spokenTitle(this.locale, target.title),
       name: target.name,
       office: target.office ? `, ${target.office}` : '',
     });
@@ -93,12 +167,7 @@ export class CallFlow {
         },
         target.phone,
       );
-  }
-
-  #say(into: { say(attributes: SayAttributes, message: string): unknown }, key: keyof Prompts, vars: Record<string, string>): void {
-    const template = this.#campaign.settings.prompts[key] || DEFAULT_PROMPTS[this.#locale][key];
-    const text = fillIn(template, vars);
-    if (text) into.say(VOICES[this.#locale], text);
+    return { twiml: response.toString(), dialing: position };
   }
 }
 

@@ -39,6 +39,33 @@ export async function findCall(db: Db, id: string): Promise<Call | undefined> {
   return call;
 }
 
+export async function findCallBySid(db: Db, twilioSid: string): Promise<Call | undefined> {
+  const [call] = await db.select().from(calls).where(eq(calls.twilioSid, twilioSid));
+  return call;
+}
+
+/**
+ * A supporter rang a call-in number: one call row per Twilio CallSid, so a retried webhook finds
+ * the same call. The number is not kept (we never dial it back), only its keyed hash.
+ */
+export async function openInboundCall(db: Db, values: { campaignId: string; twilioSid: string; phoneHash: string; targets: Target[] }): Promise<Call> {
+  await db
+    .insert(calls)
+    .values({ ...values, id: newCallId(), direction: 'inbound', status: 'in-progress', answeredAt: sql`now()` })
+    .onConflictDoNothing({ target: calls.twilioSid });
+  return (await findCallBySid(db, values.twilioSid))!;
+}
+
+/** Call-in: the targets found once the caller keyed in their ZIP (and district). */
+export async function setCallTargets(db: Db, id: string, values: { targets: Target[]; zip: string; district?: string }): Promise<Call> {
+  const [call] = await db
+    .update(calls)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(calls.id, id))
+    .returning();
+  return call!;
+}
+
 export async function legsOf(db: Db, callId: string): Promise<Leg[]> {
   return db.select().from(legs).where(eq(legs.callId, callId)).orderBy(asc(legs.position));
 }

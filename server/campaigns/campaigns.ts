@@ -44,6 +44,11 @@ export async function findCampaign(db: Db, id: string): Promise<Campaign | undef
   return campaign;
 }
 
+export async function findCampaignByCallIn(db: Db, number: string): Promise<Campaign | undefined> {
+  const [campaign] = await db.select().from(campaigns).where(eq(campaigns.callInNumber, number));
+  return campaign;
+}
+
 export async function requireCampaign(db: Db, id: string): Promise<Campaign> {
   const campaign = await findCampaign(db, id);
   if (!campaign) throw notFound('Campaign');

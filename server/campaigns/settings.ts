@@ -13,7 +13,10 @@ export const Prompts = z
     between: text(1000),
     unreachable: text(1000),
     thanks: text(1000),
-    /** Call-in: asking for the caller's ZIP code, and for their district when the ZIP spans several. */
+    /** Call-in: greeting, asking for the caller's ZIP code and, when it spans districts, for their district. */
+    welcome: text(1000),
+    connecting: text(1000),
+    noTargets: text(1000),
     askZip: text(1000),
     badZip: text(1000),
     askDistrict: text(1000),

@@ -1,18 +1,24 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { findCampaign } from '../campaigns/campaigns.ts';
-import { CallFlow, hangupTwiml } from '../calls/call-flow.ts';
+import { type Campaign, findCampaign, findCampaignByCallIn } from '../campaigns/campaigns.ts';
+import { CallFlow, campaignMessage, hangupTwiml, type Step } from '../calls/call-flow.ts';
 import {
   advanceCallStatus,
   type Call,
   DIAL_CALL_STATUSES,
   findCall,
+  findCallBySid,
   finishLeg,
   markLegAnswered,
+  openInboundCall,
+  setCallTargets,
   startLeg,
 } from '../calls/calls.ts';
 import type { AppDeps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
 import { twilioSignature } from '../middleware/twilio-signature.ts';
+import { hashPhone } from '../phone.ts';
+import { candidateRepresentatives, locate, resolveTargets } from '../targets/resolve.ts';
 import { validate } from '../validate.ts';
 
 const xml = (c: Context, twiml: string) => c.body(twiml, 200, { 'Content-Type': 'text/xml; charset=utf-8' });
@@ -22,27 +28,34 @@ const StatusCallback = z.object({ CallStatus: z.string().min(1), CallDuration: s
 const GatherResult = z.object({ Digits: z.string().max(32).default('') });
 const DialResult = z.object({ DialCallStatus: z.enum(DIAL_CALL_STATUSES), DialCallDuration: seconds });
 const LegStatus = z.object({ CallStatus: z.string().min(1) });
+const Inbound = z.object({ CallSid: z.string().min(1).max(64), From: z.string().max(64).default(''), To: z.string().min(1).max(64) });
+const InboundStatus = StatusCallback.extend({ CallSid: z.string().min(1).max(64) });
 
 /**
  * Twilio's webhooks for a bridge call. Each may be retried, duplicated or arrive out of order:
  * handlers only move state forward and bump counts once (see calls.ts).
  */
-export function twimlRoutes({ config, store: { db }, notifier }: AppDeps) {
+export function twimlRoutes({ config, store: { db }, notifier, congress, secretKey }: AppDeps) {
+  const flow = (call: Call, campaign: Campaign) => new CallFlow(call, campaign, config.publicUrl);
   const load = async (id: string) => {
     const call = await findCall(db, id);
     const campaign = call && (await findCampaign(db, call.campaignId));
-    return call && campaign && { call, flow: new CallFlow(call, campaign, config.publicUrl) };
+    return call && campaign && { call, campaign, flow: flow(call, campaign) };
   };
   /** The leg number from the URL, if this call has such a target. */
   const position = (call: Call, raw: string) => {
     const n = Number(raw);
     return Number.isInteger(n) && n >= 0 && n < call.targets.length ? n : undefined;
   };
-  const dialing = async (call: Call, next: number | undefined) => {
-    if (next === undefined) return;
-    await startLeg(db, call, next);
-    notifier.changed(call.id);
+  /** Records that a step starts dialing a leg, then answers with its TwiML. */
+  const step = async (c: Context, call: Call, { twiml, dialing }: Step) => {
+    if (dialing !== undefined) {
+      await startLeg(db, call, dialing);
+      notifier.changed(call.id);
+    }
+    return xml(c, twiml);
   };
+  const attempt = (c: Context) => Math.max(1, Math.min(10, Number(c.req.query('attempt')) || 1));
 
   return new Hono()
     .use(twilioSignature({ authToken: config.twilio.authToken, publicUrl: config.publicUrl }))
@@ -55,9 +68,7 @@ export function twimlRoutes({ config, store: { db }, notifier }: AppDeps) {
     .post('/calls/:id/gate', validate('form', GatherResult), async (c) => {
       const found = await load(c.req.param('id'));
       if (!found) return xml(c, hangupTwiml());
-      const { twiml, dialing: next } = found.flow.gate(c.req.valid('form').Digits);
-      await dialing(found.call, next);
-      return xml(c, twiml);
+      return step(c, found.call, found.flow.gate(c.req.valid('form').Digits));
     })
 
     .post('/calls/:id/legs/:n', validate('form', DialResult), async (c) => {
@@ -66,9 +77,7 @@ export function twimlRoutes({ config, store: { db }, notifier }: AppDeps) {
       if (!found || n === undefined) return xml(c, hangupTwiml());
       const { DialCallStatus, DialCallDuration } = c.req.valid('form');
       if (await finishLeg(db, found.call, n, DialCallStatus, DialCallDuration)) notifier.changed(found.call.id);
-      const { twiml, dialing: next } = found.flow.afterLeg(n, DialCallStatus);
-      await dialing(found.call, next);
-      return xml(c, twiml);
+      return step(c, found.call, found.flow.afterLeg(n, DialCallStatus));
     })
 
     .post('/calls/:id/legs/:n/status', validate('form', LegStatus), async (c) => {
@@ -85,5 +94,61 @@ export function twimlRoutes({ config, store: { db }, notifier }: AppDeps) {
       const { CallStatus, CallDuration } = c.req.valid('form');
       if (await advanceCallStatus(db, id, CallStatus, CallDuration)) notifier.changed(id);
       return c.body(null, 204);
+    })
+
+    // Call-in: the campaign number's Voice URL is {PUBLIC_URL}/twiml/inbound, its status callback /twiml/inbound/status.
+    .post('/inbound', validate('form', Inbound), async (c) => {
+      const { CallSid, From, To } = c.req.valid('form');
+      const campaign = await findCampaignByCallIn(db, To);
+      if (!campaign) return xml(c, hangupTwiml());
+      if (campaign.status !== 'active') return xml(c, campaignMessage(campaign, campaign.status === 'paused' ? 'paused' : 'closed'));
+      const phoneHash = hashPhone(secretKey, From);
+      const targets = campaign.settings.targets.congress ? [] : (await resolveTargets(db, congress, campaign, { seed: phoneHash })).targets;
+      const call = await openInboundCall(db, { campaignId: campaign.id, twilioSid: CallSid, phoneHash, targets });
+      notifier.changed(call.id);
+      return step(c, call, flow(call, campaign).welcome());
+    })
+
+    .post('/inbound/status', validate('form', InboundStatus), async (c) => {
+      const { CallSid, CallStatus, CallDuration } = c.req.valid('form');
+      const call = await findCallBySid(db, CallSid);
+      if (call && (await advanceCallStatus(db, call.id, CallStatus, CallDuration))) notifier.changed(call.id);
+      return c.body(null, 204);
+    })
+
+    .post('/calls/:id/zip', validate('form', GatherResult), async (c) => {
+      const found = await load(c.req.param('id'));
+      if (!found) return xml(c, hangupTwiml());
+      const { call, campaign } = found;
+      const digits = c.req.valid('form').Digits;
+      let location;
+      try {
+        location = locate(congress, digits);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        return xml(c, found.flow.askZip(attempt(c) + 1, digits ? 'badZip' : undefined));
+      }
+      if (location.split && campaign.settings.targets.split === 'ask') {
+        await setCallTargets(db, call.id, { targets: [], zip: location.zip });
+        return xml(c, found.flow.askDistrict(candidateRepresentatives(congress, location), 1));
+      }
+      const { targets } = await resolveTargets(db, congress, campaign, { zip: location.zip, seed: call.phoneHash });
+      const district = location.districts.length === 1 ? location.districts[0] : undefined;
+      const updated = await setCallTargets(db, call.id, { targets, zip: location.zip, district });
+      notifier.changed(call.id);
+      return step(c, updated, flow(updated, campaign).connect());
+    })
+
+    .post('/calls/:id/district', validate('form', GatherResult), async (c) => {
+      const found = await load(c.req.param('id'));
+      if (!found?.call.zip) return xml(c, hangupTwiml());
+      const { call, campaign } = found;
+      const location = locate(congress, call.zip!);
+      const district = location.districts[Number(c.req.valid('form').Digits) - 1];
+      if (!district) return xml(c, found.flow.askDistrict(candidateRepresentatives(congress, location), attempt(c) + 1));
+      const { targets } = await resolveTargets(db, congress, campaign, { zip: location.zip, district, seed: call.phoneHash });
+      const updated = await setCallTargets(db, call.id, { targets, zip: location.zip, district });
+      notifier.changed(call.id);
+      return step(c, updated, flow(updated, campaign).connect());
     });
 }

@@ -105,6 +105,14 @@ function congressTargets(congress: CongressLookup, targeting: Targeting, locatio
   return { targets: members.map((member) => memberTarget(member, targeting.office)), notes };
 }
 
+/** Call-in: the representatives a split ZIP's caller chooses from by keypad, in district order. */
+export function candidateRepresentatives(congress: CongressLookup, location: ZipLocation): Pick<Target, 'title' | 'name'>[] {
+  return location.districts.map((district) => {
+    const seat = congress.representative(district);
+    return seat && !('vacant' in seat) ? { title: seat.title, name: seat.name } : { title: '', name: `the vacant seat for ${district}` };
+  });
+}
+
 function combine(placement: Targeting['customPlacement'], local: Target[], custom: Target[]): Target[] {
   switch (placement) {
     case 'before':
