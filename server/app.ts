@@ -3,6 +3,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { congressFreshness } from './congress/freshness.ts';
 import type { AppDeps } from './deps.ts';
 import { ApiError, errorBody, handleError } from './errors.ts';
 import { adminAuth } from './middleware/admin-auth.ts';
@@ -52,7 +53,7 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
       ok: true,
       store: store.kind,
       telephony: config.demo ? 'emulator' : 'twilio',
-      congress: { number: deps.congress.meta.congress.number, asOf: deps.congress.meta.asOf },
+      congress: congressFreshness(deps.congress.meta, config.congressDataMaxAgeDays),
     }),
   );
   app.route('/api/campaigns', campaignRoutes(deps));

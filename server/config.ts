@@ -26,6 +26,7 @@ const Env = z
     ALLOWED_ORIGINS: optional(z.string()),
     SECRET_KEY: optional(z.string().min(32, 'must be at least 32 characters')),
     DEMO_LEG_SECONDS: z.coerce.number().min(0).max(600).default(4),
+    CONGRESS_DATA_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(120),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TWILIO_ACCOUNT_SID) !== Boolean(env.TWILIO_AUTH_TOKEN)) {
@@ -59,6 +60,8 @@ export interface Config {
   allowedOrigins: '*' | string[];
   secretKey?: string;
   demoLegSeconds: number;
+  /** Warn at start (and flag in /health) when the Congress data is older than this. */
+  congressDataMaxAgeDays: number;
 }
 
 /** Thrown with one line per bad variable, so `main` can print them and exit. */
@@ -109,5 +112,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           : [new URL(publicUrl).origin],
     secretKey: env.SECRET_KEY,
     demoLegSeconds: env.DEMO_LEG_SECONDS,
+    congressDataMaxAgeDays: env.CONGRESS_DATA_MAX_AGE_DAYS,
   };
 }

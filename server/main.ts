@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.ts';
+import { congressFreshness } from './congress/freshness.ts';
 import { startServer } from './server.ts';
 
 try {
@@ -15,6 +16,8 @@ try {
     process.env.ADMIN_TOKEN ? 'admin token: from ADMIN_TOKEN' : `admin token (generated for this run): ${config.adminToken}`,
     ...(config.demo ? [`open ${running.url}/ to place a demo call and watch it`] : []),
   ];
+  const { warning } = congressFreshness(congress.meta, config.congressDataMaxAgeDays);
+  if (warning) lines.push(`WARNING: ${warning}`);
   console.log(lines.join('\n'));
   const stop = async () => {
     await running.close();
