@@ -3,10 +3,12 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
 import { congressFreshness } from './congress/freshness.ts';
 import type { AppDeps } from './deps.ts';
 import { ApiError, errorBody, handleError } from './errors.ts';
 import { adminAuth } from './middleware/admin-auth.ts';
+import { allowedOrigins } from './middleware/allowed-origins.ts';
 import type { Emulator } from './emulator/index.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { callRoutes } from './routes/calls.ts';
@@ -43,7 +45,7 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
     exposeHeaders: ['Retry-After'],
     maxAge: 600,
   });
-  app.use('/api/campaigns/*', publicCors, limitBody(16 * 1024));
+  app.use('/api/campaigns/*', publicCors, allowedOrigins({ origins: config.allowedOrigins }), limitBody(16 * 1024));
   app.use('/api/calls/*', publicCors);
   app.use('/api/admin/*', adminAuth({ token: config.adminToken }), limitBody(1024 * 1024));
   app.use('/twiml/*', limitBody(64 * 1024));
@@ -76,6 +78,38 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
     },
     serveStatic({ root, path: 'dist/call-power.js' }),
   );
+  mountDashboard(app);
   if (config.demo) app.use('/*', serveStatic({ root: `${root}examples` }));
   return app;
+}
+
+/** The organisers' dashboard: static files only (it calls the admin API with the token the user types). */
+function mountDashboard(app: Hono): void {
+  app.use(
+    '/admin/*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: 'no-referrer',
+    }),
+    async function noStore(c, next) {
+      await next();
+      c.header('Cache-Control', 'no-cache');
+    },
+  );
+  const page = serveStatic({ root, path: 'server/admin-ui/index.html' });
+  app.get('/admin', page);
+  app.get('/admin/', page);
+  app.get('/admin/admin.css', serveStatic({ root, path: 'server/admin-ui/admin.css' }));
+  app.get('/admin/admin.js', serveStatic({ root, path: 'dist/admin.js' }));
+  app.get('/admin/admin.js.map', serveStatic({ root, path: 'dist/admin.js.map' }));
 }

@@ -33,6 +33,31 @@ export function fromZodError(error: { issues: readonly z.core.$ZodIssue[] }, cod
   return new ApiError(422, code, message, field);
 }
 
+/** Connection-level failures of the store (refused, reset, shut down, timed out): the request may succeed later. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+function causes(err: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e = err; e && chain.length < 5; e = (e as { cause?: unknown }).cause) chain.push(e);
+  return chain;
+}
+
+export function isStoreUnavailable(err: unknown): boolean {
+  return causes(err).some((e) => {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    return (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) || /Connection terminated|connection timeout|Client has encountered a connection error/i.test(String(message));
+  });
+}
+
+/**
+ * A log line for an unexpected error. Drizzle's query errors carry the query's parameters, which may
+ * hold a caller's number, so only the database's own message is kept.
+ */
+export function describeError(err: unknown): string {
+  const root = causes(err).at(-1) as Error;
+  return (err as Error).name === 'DrizzleQueryError' ? `store query failed: ${root.message}` : ((err as Error).stack ?? String(err));
+}
+
 /** The one app-wide error handler: every failure leaves as the JSON envelope, never as a stack trace. */
 export function handleError(err: Error, c: Context, log: (line: string) => void): Response {
   if (err instanceof ApiError) {
@@ -44,6 +69,11 @@ export function handleError(err: Error, c: Context, log: (line: string) => void)
     const code = status === 413 ? 'body_too_large' : /json/i.test(err.message) ? 'invalid_json' : 'bad_request';
     return c.json(errorBody(code, err.message || 'Bad request'), status);
   }
-  log(`error: ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
+  if (isStoreUnavailable(err)) {
+    log(`store unavailable: ${c.req.method} ${c.req.path}: ${describeError(err).split('\n')[0]}`);
+    c.header('Retry-After', '10');
+    return c.json(errorBody('unavailable', 'The service is briefly unavailable; please try again in a moment.'), 503);
+  }
+  log(`error: ${c.req.method} ${c.req.path}: ${describeError(err)}`);
   return c.json(errorBody('internal', 'Something went wrong on our side; please try again.'), 500);
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type twilio from 'twilio';
+import { describeError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
 import { calls } from '../store/schema.ts';
@@ -31,6 +32,12 @@ const isRetryable = (error: unknown) => {
   const { status, code } = error as { status?: number; code?: number };
   return status === undefined || status === 429 || status >= 500 || code === 20429;
 };
+
+/** Twilio's error code and HTTP status, not its message: that may quote the number dialed. */
+function restFailure(error: unknown): string {
+  const { status, code } = error as { status?: number; code?: unknown };
+  return status === undefined ? `cannot reach Twilio (${String(code ?? (error as Error).name)})` : `Twilio error ${String(code)} (HTTP ${status})`;
+}
 
 /** Words a caller can read for a Twilio REST error (its own message may echo the number). */
 function describe(error: unknown): { code: string; message: string } {
@@ -86,7 +93,7 @@ export class Dialer {
     const spacing = 1000 / this.#options.cps;
     while (this.#running) {
       const call = await this.#claimNext().catch((error) => {
-        this.#options.log(`dialer: cannot read the queue: ${(error as Error).message}`);
+        this.#options.log(`dialer: cannot read the queue: ${describeError(error).split('\n')[0]}`);
         return undefined;
       });
       if (!call) {
@@ -94,7 +101,7 @@ export class Dialer {
         continue;
       }
       const started = Date.now();
-      await this.#place(call).catch((error) => this.#options.log(`dialer: call ${call.id}: ${(error as Error).message}`));
+      await this.#place(call).catch((error) => this.#options.log(`dialer: call ${call.id}: ${describeError(error).split('\n')[0]}`));
       await sleep(Math.max(0, spacing - (Date.now() - started)));
     }
   }
@@ -143,7 +150,7 @@ export class Dialer {
       });
       await db.update(calls).set({ twilioSid: created.sid, updatedAt: sql`now()` }).where(eq(calls.id, call.id));
     } catch (error) {
-      log(`dialer: call ${call.id} attempt ${call.dialAttempts}: ${(error as Error).message}`);
+      log(`dialer: call ${call.id} attempt ${call.dialAttempts}: ${restFailure(error)}`);
       if (isRetryable(error) && call.dialAttempts < this.#options.maxAttempts) {
         const delayMs = Math.min(60_000, this.#options.retryBaseMs * 2 ** (call.dialAttempts - 1));
         await db

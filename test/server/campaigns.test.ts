@@ -170,3 +170,25 @@ describe('GET /api/campaigns/:id/count', () => {
     assert.equal(response.headers.get('access-control-allow-origin'), '*');
   });
 });
+
+describe('allowed origins', () => {
+  test('pages on other origins cannot place calls; listed ones and non-browser clients can', async () => {
+    const { app: strict } = testDeps(store, { ALLOWED_ORIGINS: 'https://act.example.org, https://www.example.org' });
+    const body = { phone: '+18025550142', zip: '05401' };
+    const blocked = await strict.request('/api/campaigns/demo/calls', json(body, { Origin: 'https://evil.example' }));
+    assert.equal(blocked.status, 403);
+    assert.equal((await blocked.json()).error.code, 'origin_not_allowed');
+    assert.equal(blocked.headers.get('access-control-allow-origin'), null);
+    assert.deepEqual(await storedCalls(), []);
+    const allowed = await strict.request('/api/campaigns/demo/calls', json(body, { Origin: 'https://www.example.org' }));
+    assert.equal(allowed.status, 201);
+    assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://www.example.org');
+    assert.equal((await strict.request('/api/campaigns/demo/calls', json(body))).status, 201);
+    const preflight = await strict.request('/api/campaigns/demo/calls', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://act.example.org', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://act.example.org');
+  });
+});

@@ -37,7 +37,7 @@ describe('the dial queue', () => {
     const view = await placeAndFollow(server, ended);
     assert.equal(view.status, 'completed');
     assert.equal(server.emulator!.calls.size, 1);
-    assert.ok(server.logs.some((line) => line.includes('Too Many Requests')));
+    assert.ok(server.logs.some((line) => line.includes('Twilio error 20429 (HTTP 429)')), server.logs.join('\n'));
   });
 
   test('an invalid number from Twilio (21211) ends the call with a status the caller can read', async () => {
@@ -49,6 +49,7 @@ describe('the dial queue', () => {
     assert.equal(server.emulator!.calls.size, 0);
     const { rows } = (await store.db.execute(`select phone from calls`)) as unknown as { rows: { phone: string | null }[] };
     assert.equal(rows[0]!.phone, null);
+    assert.ok(server.logs.every((line) => !line.includes('8025550142')), 'Twilio’s message quoting the number is not logged');
   });
 
   test('gives up after repeated server errors instead of retrying forever', async () => {

@@ -8,13 +8,15 @@ export interface TestStore extends Store {
   reset(): Promise<void>;
 }
 
+export const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
+
 /**
  * The store suite runs against PGlite in memory by default, and against PostgreSQL when
  * `DATABASE_URL` is set (CI: postgres://postgres@127.0.0.1:5432/test). On PostgreSQL each test file
  * gets its own throwaway database next to the given one, so files can run in parallel, and drops it after.
+ * `connectVia` rewrites the server's URL (e.g. through a proxy that a test can cut).
  */
-export async function openTestStore(): Promise<TestStore> {
-  const url = process.env.DATABASE_URL;
+export async function openTestStore({ url = process.env.DATABASE_URL, connectVia }: { url?: string; connectVia?: (url: URL) => URL } = {}): Promise<TestStore> {
   if (!url) return withReset(await openStore({ dataDir: 'memory://' }));
 
   const admin = new pg.Client({ connectionString: url });
@@ -23,7 +25,7 @@ export async function openTestStore(): Promise<TestStore> {
   await admin.query(`CREATE DATABASE ${name}`);
   const scoped = new URL(url);
   scoped.pathname = `/${name}`;
-  const store = await openStore({ databaseUrl: scoped.toString(), dataDir: '' });
+  const store = await openStore({ databaseUrl: (connectVia?.(scoped) ?? scoped).toString(), dataDir: '' });
   return withReset({
     ...store,
     async close() {

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server, type Socket, connect } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
+import { LOCAL_POSTGRES, openTestStore, type TestStore } from '../support/store.ts';
+import { testDeps } from '../support/app.ts';
+import { json } from '../support/server.ts';
+
+/** A TCP hop in front of PostgreSQL that the test can cut and restore, like a database restart. */
+class CuttableProxy {
+  #server?: Server;
+  readonly #sockets = new Set<Socket>();
+  port = 0;
+
+  async open(): Promise<void> {
+    this.#server = createServer((client) => {
+      const upstream = connect(5432, '127.0.0.1');
+      for (const socket of [client, upstream]) {
+        this.#sockets.add(socket);
+        socket.on('close', () => this.#sockets.delete(socket)).on('error', () => {});
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => this.#server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.#server.address() as { port: number }).port;
+  }
+
+  async cut(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise((resolve) => this.#server!.close(resolve));
+  }
+}
+
+const proxy = new CuttableProxy();
+let store: TestStore;
+
+before(async () => {
+  await proxy.open();
+  store = await openTestStore({
+    url: LOCAL_POSTGRES,
+    connectVia: (url) => Object.assign(new URL(url), { port: String(proxy.port) }),
+  });
+  await ensureDemoCampaign(store.db);
+});
+after(() => store.close());
+
+describe('PostgreSQL going away', () => {
+  test('public endpoints answer 503 with a clear error, and recover when it returns', async () => {
+    const { app } = testDeps(store);
+    assert.equal((await app.request('/api/campaigns/demo')).status, 200);
+
+    await proxy.cut();
+    for (const request of [
+      app.request('/api/campaigns/demo'),
+      app.request('/api/campaigns/demo/targets?zip=05401'),
+      app.request('/api/campaigns/demo/calls', json({ phone: '+18025550142', zip: '05401' })),
+      app.request('/api/calls/some-call-id'),
+      app.request('/api/campaigns/demo/count'),
+    ]) {
+      const response = await request;
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get('retry-after'), '10');
+      assert.equal((await response.json()).error.code, 'unavailable');
+    }
+
+    await proxy.open();
+    assert.equal((await app.request('/api/campaigns/demo')).status, 200);
+    const placed = await app.request('/api/campaigns/demo/calls', json({ phone: '+18025550142', zip: '05401' }));
+    assert.equal(placed.status, 201);
+  });
+});
