@@ -42,7 +42,10 @@ before(async () => {
   });
   await ensureDemoCampaign(store.db);
 });
-after(() => store.close());
+after(async () => {
+  await store.close();
+  await proxy.cut();
+});
 
 describe('PostgreSQL going away', () => {
   test('public endpoints answer 503 with a clear error, and recover when it returns', async () => {
