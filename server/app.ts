@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -16,8 +15,9 @@ import { campaignRoutes } from './routes/campaigns.ts';
 import { customTargetRoutes } from './routes/custom-targets.ts';
 import { demoRoutes } from './routes/demo.ts';
 import { twimlRoutes } from './routes/twiml.ts';
+import { projectRoot } from './paths.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = `${projectRoot}/`;
 
 const limitBody = (maxSize: number) =>
   bodyLimit({

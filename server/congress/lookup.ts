@@ -1,7 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { type DatasetMeta, type MemberRow, readDataset } from './dataset.ts';
 import { districtId, parseDistrict, stateOfDistrict } from './district.ts';
 import { stateForZip } from './zip-prefixes.ts';
+import { fromRoot } from '../paths.ts';
 
 export interface CongressMember {
   /** Bioguide id. */
@@ -50,7 +50,7 @@ export interface CongressLookup {
   member(id: string): CongressMember | undefined;
 }
 
-const DEFAULT_FILE = fileURLToPath(new URL('./congress-data.json', import.meta.url));
+const DEFAULT_FILE = fromRoot('server/congress/congress-data.json');
 /** The island territories have no ZCTAs: their ZIPs are placed by prefix, always in their one seat. */
 const TERRITORIES = ['AS', 'GU', 'MP', 'VI'];
 const ZIP = /^(\d{5})(?:-?\d{4})?$/;

@@ -1,12 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import pg from 'pg';
+import { fromRoot } from '../paths.ts';
 import * as schema from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -17,24 +14,44 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+const migrationsFolder = fromRoot('server/store/migrations');
+
+/** Runs initdb (and our settings) for a new PGlite folder in a child process; see pglite-init.ts. */
+function initPglite(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true });
+  // The sibling script, as .ts under tsx or .js once compiled; execArgv carries the loader.
+  const script = fileURLToPath(import.meta.url).replace(/db\.(ts|js)$/, 'pglite-init.$1');
+  const result = spawnSync(process.execPath, [...process.execArgv, script, dataDir], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`could not create the embedded store in ${dataDir}: ${result.stderr || result.error?.message}`);
+}
 
 /**
  * Opens the store and applies pending migrations: PostgreSQL when `databaseUrl` is set,
  * else embedded PGlite in `dataDir` (`memory://` keeps it in memory, for tests).
+ * Each driver is imported only when used: PGlite alone weighs ~40 MB of memory.
  */
 export async function openStore({ databaseUrl, dataDir }: { databaseUrl?: string; dataDir: string }): Promise<Store> {
   if (databaseUrl) {
+    const [{ default: pg }, { drizzle }, { migrate }] = await Promise.all([
+      import('pg'),
+      import('drizzle-orm/node-postgres'),
+      import('drizzle-orm/node-postgres/migrator'),
+    ]);
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
     // An idle client losing its server (restart, failover) must not take the process down.
     pool.on('error', () => {});
-    const db = drizzlePg(pool, { schema });
-    await migratePg(db, { migrationsFolder });
+    const db = drizzle(pool, { schema });
+    await migrate(db, { migrationsFolder });
     return { db, kind: 'postgres', close: () => pool.end() };
   }
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const [{ PGlite }, { drizzle }, { migrate }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
+  if (!dataDir.startsWith('memory://') && !existsSync(join(dataDir, 'PG_VERSION'))) initPglite(dataDir);
   const client = await PGlite.create(dataDir);
-  const db = drizzlePglite(client, { schema });
-  await migratePglite(db, { migrationsFolder });
+  const db = drizzle(client, { schema });
+  await migrate(db, { migrationsFolder });
   return { db, kind: 'pglite', close: () => client.close() };
 }
