@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
-import { calls, legs, targetCounts } from '../store/schema.ts';
+import { calls, campaignHours, legs, targetCounts, targetHours } from '../store/schema.ts';
 import { publicTarget, type Target } from '../targets/target.ts';
 
 export type Call = typeof calls.$inferSelect;
@@ -150,12 +150,17 @@ export async function finishLeg(db: Db, call: Call, position: number, status: Di
       })
       .returning({ callId: legs.callId });
     if (!recorded.length) return false;
-    await bumpTargetCounts(tx, call.campaignId, target, status, duration);
+    await bumpTargetCounts(tx, call, target, status, duration);
     return true;
   });
 }
 
-async function bumpTargetCounts(db: Db, campaignId: string, target: Target, status: DialCallStatus, duration: number) {
+/**
+ * Bumps every rollup the stats read for one leg: the target's all-time tally, the target's and the
+ * campaign's tallies for the hour the call started, and the call's completed legs. Runs in the
+ * transaction that first records the leg, so duplicated or reordered webhooks never count twice.
+ */
+async function bumpTargetCounts(db: Db, call: Call, target: Target, status: DialCallStatus, duration: number) {
   const increments = {
     legs: 1,
     completed: status === 'completed' || status === 'answered' ? 1 : 0,
@@ -164,14 +169,26 @@ async function bumpTargetCounts(db: Db, campaignId: string, target: Target, stat
     failed: status === 'failed' ? 1 : 0,
     talkSeconds: duration,
   };
-  const set = Object.fromEntries(
-    Object.entries(increments).map(([key, by]) => {
-      const column = targetCounts[key as keyof typeof increments];
-      return [key, sql`${column} + ${by}`];
-    }),
-  );
+  const plus = (table: typeof targetCounts | typeof targetHours | typeof campaignHours) =>
+    Object.fromEntries(Object.entries(increments).map(([key, by]) => [key, sql`${table[key as keyof typeof increments]} + ${by}`]));
+  const { campaignId } = call;
+  const hour = startOfHour(call.createdAt);
   await db
     .insert(targetCounts)
     .values({ campaignId, targetId: target.id, name: target.name, ...increments })
-    .onConflictDoUpdate({ target: [targetCounts.campaignId, targetCounts.targetId], set });
+    .onConflictDoUpdate({ target: [targetCounts.campaignId, targetCounts.targetId], set: plus(targetCounts) });
+  await db
+    .insert(targetHours)
+    .values({ campaignId, hour, targetId: target.id, ...increments })
+    .onConflictDoUpdate({ target: [targetHours.campaignId, targetHours.hour, targetHours.targetId], set: plus(targetHours) });
+  await db
+    .insert(campaignHours)
+    .values({ campaignId, hour, ...increments })
+    .onConflictDoUpdate({ target: [campaignHours.campaignId, campaignHours.hour], set: plus(campaignHours) });
+  if (increments.completed) {
+    await db.update(calls).set({ completedLegs: sql`${calls.completedLegs} + 1` }).where(eq(calls.id, call.id));
+  }
 }
+
+const HOUR_MS = 3_600_000;
+const startOfHour = (at: Date) => new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { ApiError, notFound } from '../errors.ts';
+import { ApiError, fromZodError, notFound } from '../errors.ts';
 import { parsePhone } from '../phone.ts';
 import type { Db } from '../store/db.ts';
 import { campaigns, customTargets } from '../store/schema.ts';
 import type { Target } from '../targets/target.ts';
-import { CampaignSettings, Targeting } from './settings.ts';
+import { CampaignSettings, E164, Targeting } from './settings.ts';
 
 export const MAX_CUSTOM_TARGETS = 1000;
 
@@ -31,7 +31,7 @@ export const CampaignInput = CampaignSettings.extend({
   name: z.string().trim().min(1).max(200),
   status: z.enum(['active', 'paused', 'archived']).default('active'),
   /** A Twilio number of the account; inbound calls to it run this campaign. */
-  callInNumber: z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 number like +12025550123').nullish(),
+  callInNumber: E164.nullish(),
   targets: Targeting.extend({ custom: z.array(CustomTargetInput).max(MAX_CUSTOM_TARGETS).optional() }).refine(
     (targets) => targets.congress || targets.custom?.length,
     { message: 'name whom to call: congress ("both", "senate" or "house") and/or a custom list' },
@@ -78,17 +78,14 @@ const slugify = (name: string) =>
     .replace(/^-+|-+$/g, '')
     .slice(0, 40) || 'campaign';
 
+const newCampaignId = (name: string) => `${slugify(name)}-${randomBytes(3).toString('hex')}`;
+
 /** Validates and stores a campaign with its own targets, all or nothing. */
 export async function createCampaign(db: Db, input: CampaignInput): Promise<Campaign> {
   const { id, name, status, callInNumber, targets, ...rest } = input;
   const { custom = [], ...targeting } = targets;
-  const { list, problems } = checkCustomTargets(custom, rest.countries);
-  const [problem] = problems;
-  if (problem) {
-    const code = problem.column === 'phone' ? 'invalid_phone' : 'invalid_body';
-    throw new ApiError(422, code, problem.message, `targets.custom.${problem.index}.${problem.column}`);
-  }
-  const campaignId = id ?? `${slugify(name)}-${randomBytes(3).toString('hex')}`;
+  const list = checkedList(custom, rest.countries);
+  const campaignId = id ?? newCampaignId(name);
   const settings: CampaignSettings = { ...rest, targets: targeting };
   return db.transaction(async (tx) => {
     if (id && (await findCampaign(tx, id))) throw new ApiError(409, 'conflict', `A campaign with id "${id}" already exists.`, 'id');
@@ -118,9 +115,17 @@ export interface TargetProblem {
 export function checkCustomTargets(rows: readonly CustomTargetInput[], countries: readonly string[]) {
   const problems: TargetProblem[] = [];
   const seen = new Set<string>();
+  const explicit = new Set(rows.flatMap((row) => (row.id ? [row.id] : [])));
+  let serial = 0;
+  // Unnamed rows get t1, t2, … skipping ids the list already uses.
+  const nextId = () => {
+    do serial++;
+    while (explicit.has(`t${serial}`));
+    return `t${serial}`;
+  };
   const list: CheckedTarget[] = [];
   rows.forEach((row, index) => {
-    const id = row.id ?? `t${index + 1}`;
+    const id = row.id ?? nextId();
     if (seen.has(id)) problems.push({ index, column: 'id', message: `id "${id}" is used twice` });
     seen.add(id);
     try {
@@ -149,5 +154,84 @@ export function publicCampaign(campaign: Campaign) {
     targetMode: settings.targets.congress ? 'congress' : 'custom',
     locale: settings.locale,
     countries: settings.countries,
+    ...(settings.nextStep ? { nextStep: settings.nextStep } : {}),
+    ...(settings.strings && Object.keys(settings.strings).length ? { strings: settings.strings } : {}),
   };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `patch` laid over `base`, one level deep; a `null` in the patch removes the key. */
+function overlay(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const result = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = value;
+  }
+  return result;
+}
+
+/**
+ * Applies an organiser's partial change: each field given replaces the stored one (`null` clears an
+ * optional one), `targets` merges key by key, and `targets.custom`, when given, replaces the whole list.
+ * The merged campaign is validated as on create, so errors name the same fields.
+ */
+export async function updateCampaign(db: Db, id: string, patch: Record<string, unknown>): Promise<Campaign> {
+  const current = await requireCampaign(db, id);
+  if (patch.id !== undefined && patch.id !== id) throw new ApiError(422, 'invalid_body', 'id: cannot be changed; copy the campaign instead.', 'id');
+  const { targets: currentTargets, ...currentSettings } = current.settings;
+  const { targets: targetsPatch, ...rest } = patch;
+  const listChanged = isObject(targetsPatch) && targetsPatch.custom !== undefined;
+  const stored = { ...currentTargets, custom: listChanged ? undefined : await customTargetsOf(db, id) };
+  const targets = isObject(targetsPatch) ? overlay(stored, targetsPatch) : targetsPatch === undefined ? stored : targetsPatch;
+  const base = { ...currentSettings, name: current.name, status: current.status, callInNumber: current.callInNumber };
+  const parsed = CampaignInput.safeParse({ ...overlay(base, rest), targets, id });
+  if (!parsed.success) throw fromZodError(parsed.error);
+  const { name, status, callInNumber, targets: { custom = [], ...targeting }, id: _id, ...settings } = parsed.data;
+  const list = checkedList(custom, settings.countries);
+  return db.transaction(async (tx) => {
+    await assertCallInFree(tx, callInNumber, id);
+    const [campaign] = await tx
+      .update(campaigns)
+      .set({ name, status, callInNumber: callInNumber ?? null, settings: { ...settings, targets: targeting }, updatedAt: sql`now()` })
+      .where(eq(campaigns.id, id))
+      .returning();
+    if (listChanged) await replaceCustomTargets(tx, id, list);
+    return campaign!;
+  });
+}
+
+/** The list as stored, or the first problem as the 422 naming its entry (`targets.custom.2.phone`). */
+function checkedList(custom: readonly CustomTargetInput[], countries: readonly string[]): CheckedTarget[] {
+  const { list, problems } = checkCustomTargets(custom, countries);
+  const [problem] = problems;
+  if (problem) {
+    const code = problem.column === 'phone' ? 'invalid_phone' : 'invalid_body';
+    throw new ApiError(422, code, problem.message, `targets.custom.${problem.index}.${problem.column}`);
+  }
+  return list;
+}
+
+/** Pause, resume or archive: a paused campaign places no calls, an archived one has ended. */
+export async function setCampaignStatus(db: Db, id: string, status: Campaign['status']): Promise<Campaign> {
+  const [campaign] = await db.update(campaigns).set({ status, updatedAt: sql`now()` }).where(eq(campaigns.id, id)).returning();
+  if (!campaign) throw notFound('Campaign');
+  return campaign;
+}
+
+/**
+ * A new campaign with the same settings and list, paused so that it takes no calls before it has been
+ * edited. The call-in number stays with the original (a number runs one campaign).
+ */
+export async function copyCampaign(db: Db, sourceId: string, { id, name }: { id?: string; name?: string } = {}): Promise<Campaign> {
+  const source = await requireCampaign(db, sourceId);
+  const copyName = name ?? `${source.name} (copy)`.slice(0, 200);
+  const campaignId = id ?? newCampaignId(copyName);
+  return db.transaction(async (tx) => {
+    if (await findCampaign(tx, campaignId)) throw new ApiError(409, 'conflict', `A campaign with id "${campaignId}" already exists.`, 'id');
+    const [campaign] = await tx.insert(campaigns).values({ id: campaignId, name: copyName, status: 'paused', settings: source.settings }).returning();
+    const list = await tx.select().from(customTargets).where(eq(customTargets.campaignId, sourceId));
+    if (list.length) await tx.insert(customTargets).values(list.map((target) => ({ ...target, campaignId })));
+    return campaign!;
+  });
 }

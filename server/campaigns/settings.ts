@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const text = (max: number) => z.string().trim().max(max);
 
+export const E164 = z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 number like +12025550123');
+
 /** Spoken prompts (text-to-speech). Variables: {campaign} {count} {title} {name} {office}. */
 export const Prompts = z
   .object({
@@ -49,6 +51,35 @@ export const Targeting = z.object({
 });
 export type Targeting = z.infer<typeof Targeting>;
 
+/** What the widget offers once the call is over (share, a link, a redirect, or "call again"). */
+export const NextStep = z
+  .object({
+    kind: z.enum(['share', 'link', 'redirect', 'again']),
+    url: z
+      .string()
+      .trim()
+      .max(2000)
+      .refine((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), 'must be an http(s) URL')
+      .optional(),
+    text: text(500).optional(),
+  })
+  .refine((step) => step.url || (step.kind !== 'link' && step.kind !== 'redirect'), {
+    path: ['url'],
+    message: 'is required for a link or a redirect',
+  });
+export type NextStep = z.infer<typeof NextStep>;
+
+const STRING_KEY = /^((en|es)\.)?[A-Za-z][\w-]{0,39}$/;
+
+/** The widget's words, overridden: `submit` in every language, `es.submit` in Spanish only. */
+export const WidgetStrings = z.record(z.string(), text(1000)).superRefine((strings, ctx) => {
+  const keys = Object.keys(strings);
+  if (keys.length > 100) ctx.addIssue({ code: 'custom', message: 'may override at most 100 strings' });
+  for (const key of keys.filter((key) => !STRING_KEY.test(key))) {
+    ctx.addIssue({ code: 'custom', path: [key], message: 'is not a widget string key like "submit" or "es.submit"' });
+  }
+});
+
 export const CampaignSettings = z.object({
   targets: Targeting,
   /** What the supporter should say; shown by the widget. */
@@ -61,5 +92,9 @@ export const CampaignSettings = z.object({
     .max(20)
     .default(['US']),
   prompts: Prompts.default({}),
+  /** The number supporters see calling them: one of the account's numbers (unset: TWILIO_CALLER_ID). */
+  callerId: E164.optional(),
+  nextStep: NextStep.optional(),
+  strings: WidgetStrings.optional(),
 });
 export type CampaignSettings = z.infer<typeof CampaignSettings>;

@@ -1,47 +1,108 @@
-import { count, desc, eq } from 'drizzle-orm';
-import { Hono } from 'hono';
-import { CampaignInput, createCampaign, customTargetsOf, requireCampaign } from '../campaigns/campaigns.ts';
+import { desc } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import {
+  type Campaign,
+  CampaignInput,
+  copyCampaign,
+  createCampaign,
+  customTargetsOf,
+  requireCampaign,
+  setCampaignStatus,
+  updateCampaign,
+} from '../campaigns/campaigns.ts';
 import type { AppDeps } from '../deps.ts';
-import { adminAuth } from '../middleware/admin-auth.ts';
-import { calls, campaigns, targetCounts } from '../store/schema.ts';
+import type { Db } from '../store/db.ts';
+import { campaigns } from '../store/schema.ts';
+import { callLogCsv, targetsCsv } from '../stats/csv.ts';
+import { campaignStats, StatsQuery } from '../stats/stats.ts';
 import { validate } from '../validate.ts';
 
-export function adminRoutes({ config, store: { db } }: AppDeps) {
+/** PATCH takes any subset of the create fields; the merged campaign is validated in `updateCampaign`. */
+const CampaignPatch = z.record(z.string(), z.unknown());
+
+const CopyRequest = z.object({ id: CampaignInput.shape.id, name: CampaignInput.shape.name.optional() });
+
+const STATUS_ACTIONS = { pause: 'paused', resume: 'active', archive: 'archived' } as const;
+
+/** The organiser's view of a campaign: every setting and its own list of offices. */
+const adminView = async (db: Db, campaign: Campaign) => ({ campaign: { ...campaign, customTargets: await customTargetsOf(db, campaign.id) } });
+
+function csvDownload(c: Context, filename: string, body: string | ReadableStream<Uint8Array>) {
+  c.header('Content-Type', 'text/csv; charset=utf-8');
+  c.header('Content-Disposition', `attachment; filename="${filename}"`);
+  c.header('Cache-Control', 'no-store');
+  return c.body(body);
+}
+
+/**
+ * Chunks pulled one at a time as the client reads (backpressure: a page of rows is only read from the
+ * store when the last one has gone out). A failure half-way errors the stream, so the download fails
+ * rather than ending short without a word.
+ */
+function pulled(source: AsyncIterable<string>, onError: (error: unknown) => void): ReadableStream<Uint8Array> {
+  const chunks = source[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    async pull(controller) {
+      try {
+        const { value, done } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(encoder.encode(value));
+      } catch (error) {
+        onError(error);
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await chunks.return?.();
+    },
+  });
+}
+
+const rangeSuffix = ({ from, to }: StatsQuery) => (from || to ? `-${from ?? 'start'}-to-${to ?? 'now'}` : '');
+
+export function adminRoutes({ store: { db }, log }: AppDeps) {
   return new Hono()
-    .use(adminAuth({ token: config.adminToken }))
 
     .get('/campaigns', async (c) => {
       const rows = await db.select().from(campaigns).orderBy(desc(campaigns.createdAt));
       return c.json({ campaigns: rows });
     })
 
-    .post('/campaigns', validate('json', CampaignInput), async (c) => {
-      const campaign = await createCampaign(db, c.req.valid('json'));
-      return c.json({ campaign: { ...campaign, customTargets: await customTargetsOf(db, campaign.id) } }, 201);
+    .post('/campaigns', validate('json', CampaignInput), async (c) => c.json(await adminView(db, await createCampaign(db, c.req.valid('json'))), 201))
+
+    .get('/campaigns/:id', async (c) => c.json(await adminView(db, await requireCampaign(db, c.req.param('id')))))
+
+    .patch('/campaigns/:id', validate('json', CampaignPatch), async (c) =>
+      c.json(await adminView(db, await updateCampaign(db, c.req.param('id'), c.req.valid('json')))),
+    )
+
+    .post('/campaigns/:id/:action{pause|resume|archive}', async (c) => {
+      const status = STATUS_ACTIONS[c.req.param('action') as keyof typeof STATUS_ACTIONS];
+      return c.json(await adminView(db, await setCampaignStatus(db, c.req.param('id'), status)));
     })
 
-    .get('/campaigns/:id', async (c) => {
+    .post('/campaigns/:id/copy', validate('json', CopyRequest), async (c) =>
+      c.json(await adminView(db, await copyCampaign(db, c.req.param('id'), c.req.valid('json'))), 201),
+    )
+
+    .get('/campaigns/:id/stats', validate('query', StatsQuery), async (c) => {
       const campaign = await requireCampaign(db, c.req.param('id'));
-      return c.json({ campaign: { ...campaign, customTargets: await customTargetsOf(db, campaign.id) } });
+      return c.json(await campaignStats(db, campaign.id, c.req.valid('query')));
     })
 
-    .get('/campaigns/:id/stats', async (c) => {
+    .get('/campaigns/:id/stats/targets.csv', validate('query', StatsQuery), async (c) => {
       const campaign = await requireCampaign(db, c.req.param('id'));
-      const [[started], rows] = await Promise.all([
-        db.select({ calls: count() }).from(calls).where(eq(calls.campaignId, campaign.id)),
-        db.select().from(targetCounts).where(eq(targetCounts.campaignId, campaign.id)).orderBy(desc(targetCounts.completed)),
-      ]);
-      const targets = rows.map(({ targetId, name, legs, completed, busy, noAnswer, failed, talkSeconds }) => ({
-        id: targetId,
-        name,
-        legs,
-        completed,
-        busy,
-        noAnswer,
-        failed,
-        talkSeconds,
-      }));
-      const total = (key: 'legs' | 'completed') => targets.reduce((sum, target) => sum + target[key], 0);
-      return c.json({ totals: { calls: started?.calls ?? 0, legs: total('legs'), completed: total('completed') }, targets });
+      const query = c.req.valid('query');
+      const stats = await campaignStats(db, campaign.id, query);
+      return csvDownload(c, `${campaign.id}-targets${rangeSuffix(query)}.csv`, targetsCsv(stats));
+    })
+
+    .get('/campaigns/:id/stats/calls.csv', validate('query', StatsQuery), async (c) => {
+      const campaign = await requireCampaign(db, c.req.param('id'));
+      const query = c.req.valid('query');
+      const failed = (error: unknown) => log(`error: call log of ${campaign.id}: ${(error as Error).stack ?? error}`);
+      return csvDownload(c, `${campaign.id}-calls${rangeSuffix(query)}.csv`, pulled(callLogCsv(db, campaign.id, query), failed));
     });
 }

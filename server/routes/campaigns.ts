@@ -1,4 +1,3 @@
-import { count, eq, sum } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { assertTakingCalls, publicCampaign, requireCampaign } from '../campaigns/campaigns.ts';
@@ -6,7 +5,8 @@ import { insertCall, newCallId } from '../calls/calls.ts';
 import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { hashPhone, parsePhone } from '../phone.ts';
-import { calls, targetCounts } from '../store/schema.ts';
+import { ttlCache } from '../stats/cache.ts';
+import { liveCount } from '../stats/stats.ts';
 import { resolveTargets } from '../targets/resolve.ts';
 import { publicTarget } from '../targets/target.ts';
 import { validate } from '../validate.ts';
@@ -23,7 +23,12 @@ const CallRequest = Where.extend({
 
 const codes = { phone: 'invalid_phone', zip: 'invalid_zip', district: 'invalid_district' };
 
+/** Seconds a live counter may be stale (HTTP caches); this process re-reads it twice as often. */
+const COUNT_MAX_AGE = 5;
+
 export function campaignRoutes({ store: { db }, congress, notifier, dialer, secretKey }: AppDeps) {
+  // A viral page's counters hit this process, not the store: one query per campaign every few seconds.
+  const countOf = ttlCache<{ calls: number; completed: number }>(COUNT_MAX_AGE * 500);
   return new Hono()
     .get('/:id', async (c) => c.json(publicCampaign(await requireCampaign(db, c.req.param('id')))))
 
@@ -60,12 +65,12 @@ export function campaignRoutes({ store: { db }, congress, notifier, dialer, secr
     })
 
     .get('/:id/count', async (c) => {
-      const campaign = await requireCampaign(db, c.req.param('id'));
-      const [[started], [legs]] = await Promise.all([
-        db.select({ calls: count() }).from(calls).where(eq(calls.campaignId, campaign.id)),
-        db.select({ completed: sum(targetCounts.completed) }).from(targetCounts).where(eq(targetCounts.campaignId, campaign.id)),
-      ]);
-      c.header('Cache-Control', 'public, max-age=5');
-      return c.json({ calls: started?.calls ?? 0, completed: Number(legs?.completed ?? 0) });
+      const id = c.req.param('id');
+      const counts = await countOf(id, async () => {
+        await requireCampaign(db, id);
+        return liveCount(db, id);
+      });
+      c.header('Cache-Control', `public, max-age=${COUNT_MAX_AGE}`);
+      return c.json(counts);
     });
 }

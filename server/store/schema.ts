@@ -6,6 +6,16 @@ import type { Target } from '../targets/target.ts';
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
+/** The counters every leg rollup keeps: dials, their Dial results, and talk time. */
+const tallies = () => ({
+  legs: integer('legs').notNull().default(0),
+  completed: integer('completed').notNull().default(0),
+  busy: integer('busy').notNull().default(0),
+  noAnswer: integer('no_answer').notNull().default(0),
+  failed: integer('failed').notNull().default(0),
+  talkSeconds: integer('talk_seconds').notNull().default(0),
+});
+
 export const campaigns = pgTable('campaigns', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
@@ -68,9 +78,12 @@ export const calls = pgTable(
     /** When the supporter picked up (a caller "reached"). */
     answeredAt: timestamp('answered_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
+    /** Legs that reached an office, bumped with the tallies: a call with one or more "converted". */
+    completedLegs: integer('completed_legs').notNull().default(0),
   },
   (t) => [
-    index('calls_campaign_created_idx').on(t.campaignId, t.createdAt),
+    // Covers the stats' per-hour scan (calls started, callers reached, converted) without the wide rows.
+    index('calls_campaign_stats_idx').on(t.campaignId, t.createdAt, t.answeredAt, t.completedLegs),
     uniqueIndex('calls_twilio_sid_idx').on(t.twilioSid),
     index('calls_dial_queue_idx').on(t.dialAfter).where(sql`${t.status} = 'queued' and ${t.twilioSid} is null`),
   ],
@@ -107,14 +120,39 @@ export const targetCounts = pgTable(
       .references(() => campaigns.id, { onDelete: 'cascade' }),
     targetId: text('target_id').notNull(),
     name: text('name').notNull(),
-    legs: integer('legs').notNull().default(0),
-    completed: integer('completed').notNull().default(0),
-    busy: integer('busy').notNull().default(0),
-    noAnswer: integer('no_answer').notNull().default(0),
-    failed: integer('failed').notNull().default(0),
-    talkSeconds: integer('talk_seconds').notNull().default(0),
+    ...tallies(),
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.targetId] })],
+);
+
+/**
+ * Per-target tallies by the hour their call started (UTC), bumped with `targetCounts`: stats for a
+ * date range read these instead of every leg.
+ */
+export const targetHours = pgTable(
+  'target_hours',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    hour: timestamp('hour', { withTimezone: true }).notNull(),
+    targetId: text('target_id').notNull(),
+    ...tallies(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.hour, t.targetId] })],
+);
+
+/** A campaign's leg tallies by the hour their call started (UTC), for the per-day and per-hour stats. */
+export const campaignHours = pgTable(
+  'campaign_hours',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    hour: timestamp('hour', { withTimezone: true }).notNull(),
+    ...tallies(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.hour] })],
 );
 
 /** Server-wide values that must survive restarts (e.g. the generated hashing key). */

@@ -45,10 +45,13 @@ async function stats(running: TestServer, campaign = 'demo') {
     headers: { Authorization: `Bearer ${running.config.adminToken}` },
   });
   assert.equal(response.status, 200);
-  return (await response.json()) as {
+  const body = (await response.json()) as {
     totals: { calls: number; legs: number; completed: number };
     targets: { id: string; legs: number; completed: number; busy: number; noAnswer: number; failed: number }[];
   };
+  // The contract's core figures; stats carry more (conversion, talk time…) checked in stats.test.ts.
+  const { calls, legs, completed } = body.totals;
+  return { ...body, totals: { calls, legs, completed } };
 }
 
 describe('a bridge call through the emulator', () => {

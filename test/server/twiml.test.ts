@@ -26,8 +26,11 @@ after(() => store.close());
 
 const twilio = (path: string, params: Record<string, string> = {}) => app.request(signedTwilioPost(deps, path.replace(':id', callId), params));
 const view = async () => (await app.request(`/api/calls/${callId}`)).json();
-const stats = async () =>
-  (await app.request('/api/admin/campaigns/demo/stats', { headers: { Authorization: `Bearer ${deps.config.adminToken}` } })).json();
+const stats = async () => {
+  const body = await (await app.request('/api/admin/campaigns/demo/stats', { headers: { Authorization: `Bearer ${deps.config.adminToken}` } })).json();
+  const { calls, legs, completed } = body.totals;
+  return { ...body, totals: { calls, legs, completed } };
+};
 
 describe('Twilio webhooks', () => {
   test('every route refuses an unsigned request with 403', async () => {
