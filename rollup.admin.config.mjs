@@ -1,0 +1,35 @@
+import { gzipSync } from 'node:zlib';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+/** The organisers' dashboard served at /admin (server/admin-ui), built apart from the embed. */
+export default {
+  input: 'server/admin-ui/main.ts',
+  output: { file: 'dist/admin.js', format: 'es', sourcemap: true },
+  plugins: [
+    nodeResolve({ browser: true }),
+    typescript({
+      tsconfig: './tsconfig.json',
+      include: ['server/admin-ui/**/*.ts'],
+      compilerOptions: {
+        noEmit: false,
+        allowImportingTsExtensions: false,
+        rewriteRelativeImportExtensions: true,
+        module: 'ESNext',
+        moduleResolution: 'Bundler',
+        types: [],
+        sourceMap: true,
+      },
+    }),
+    terser({ ecma: 2022, module: true, format: { comments: false } }),
+    {
+      name: 'size',
+      generateBundle(_options, bundle) {
+        for (const chunk of Object.values(bundle)) {
+          if (chunk.type === 'chunk') console.log(`dist/${chunk.fileName}: ${chunk.code.length} bytes, ${gzipSync(chunk.code).length} bytes gzipped`);
+        }
+      },
+    },
+  ],
+};

@@ -1,0 +1,16 @@
+import { AdminApp } from './admin-app.ts';
+import { CallsChart } from './calls-chart.ts';
+import { CampaignForm } from './campaign-form.ts';
+import { CampaignStats } from './campaign-stats.ts';
+import { EmbedSnippet } from './embed-snippet.ts';
+import { TestCall } from './test-call.ts';
+
+const elements: [string, CustomElementConstructor][] = [
+  ['cpa-app', AdminApp],
+  ['cpa-calls-chart', CallsChart],
+  ['cpa-campaign-form', CampaignForm],
+  ['cpa-campaign-stats', CampaignStats],
+  ['cpa-embed-snippet', EmbedSnippet],
+  ['cpa-test-call', TestCall],
+];
+for (const [name, element] of elements) if (!customElements.get(name)) customElements.define(name, element);

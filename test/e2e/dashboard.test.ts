@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { CampaignInput, createCampaign } from '../../server/campaigns/campaigns.ts';
+import { finishLeg, insertCall } from '../../server/calls/calls.ts';
+import { openTestStore, type TestStore } from '../support/store.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+let store: TestStore;
+let server: TestServer;
+let browser: Browser;
+
+/** City hall: three offices reached 1, 3 and 2 times, so each sort order is visible. */
+async function seedCityHall() {
+  const offices = [
+    { id: 'mayor', name: 'Mayor, "the boss"', phone: '+12125550100' },
+    { id: 'clerk', name: 'Clerk', phone: '+12125550111' },
+    { id: 'council', name: 'Council', phone: '+12125550122' },
+  ];
+  await createCampaign(store.db, CampaignInput.parse({ id: 'city-hall', name: 'City hall', targets: { custom: offices } }));
+  const reached = { mayor: 1, clerk: 3, council: 2 };
+  let n = 0;
+  for (const [id, times] of Object.entries(reached)) {
+    for (let i = 0; i < times; i++) {
+      const office = offices.find((o) => o.id === id)!;
+      const call = await insertCall(store.db, { id: `seed-${n++}`, campaignId: 'city-hall', phoneHash: `h${n}`, status: 'completed', targets: [{ ...office, title: '' }] });
+      await finishLeg(store.db, call, 0, 'completed', 30);
+    }
+  }
+}
+
+before(async () => {
+  assert.ok(existsSync('dist/admin.js'), 'the dashboard is not built: run npm run build (rollup -c rollup.admin.config.mjs)');
+  store = await openTestStore();
+  server = await startTestServer(store);
+  await seedCityHall();
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await store?.close();
+});
+
+/** A phone-sized page that records script errors and CSP violations. */
+async function openPage(width = 360): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width, height: 740 }, acceptDownloads: true });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  });
+  await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP: ${e.violatedDirective} ${e.blockedURI}`)));
+  return { page, problems };
+}
+
+const rowNames = (page: Page) => page.locator('#targets tbody th').allTextContents();
+
+describe('the dashboard at /admin', () => {
+  test('sign in, list, stats sorted by count, CSV, embed snippet, a test call that the count shows', async () => {
+    const { page, problems } = await openPage();
+    const response = await page.goto(`${server.url}/admin`);
+    assert.match(response!.headers()['content-security-policy'] ?? '', /script-src 'self'/);
+
+    // Sign in with the keyboard; a wrong token is refused first.
+    await page.getByLabel('Admin token').fill('not-the-token');
+    await page.keyboard.press('Enter');
+    await page.getByText('That token was not accepted.').waitFor();
+    assert.deepEqual(problems.splice(0), ['401 /api/admin/campaigns']);
+    await page.getByLabel('Admin token').fill(server.config.adminToken);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Campaigns', exact: true }).waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('call-power-admin-token')), server.config.adminToken);
+    await page.getByRole('link', { name: 'Call Congress (demo)' }).waitFor();
+
+    // Stats of the seeded campaign, most completed first; the headers sort.
+    await page.getByRole('link', { name: 'City hall' }).click();
+    await page.locator('#targets tbody tr').first().waitFor();
+    assert.deepEqual(await rowNames(page), ['Clerk', 'Council', 'Mayor, "the boss"']);
+    assert.equal(await page.locator('[data-figure="calls"]').textContent(), '6');
+    await page.getByRole('button', { name: /^Completed/ }).click();
+    assert.deepEqual(await rowNames(page), ['Mayor, "the boss"', 'Council', 'Clerk']);
+    assert.equal(await page.locator('th[aria-sort="ascending"]').count(), 1);
+    await page.getByRole('button', { name: /^Office/ }).focus();
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await rowNames(page), ['Clerk', 'Council', 'Mayor, "the boss"']);
+    assert.ok(await page.locator('svg[role="img"] rect').count(), 'a chart of calls per day');
+    await page.getByText('Calls per day as a table').click();
+    await page.getByRole('table', { name: 'Calls per day' }).waitFor();
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download per-office CSV' }).click()]);
+    assert.equal(download.suggestedFilename(), 'city-hall-targets.csv');
+
+    // The embed snippet, copied.
+    await page.getByRole('button', { name: 'Copy the snippet' }).click();
+    await page.getByText('Copied to the clipboard.').waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(copied, `<script type="module" src="${server.url}/call-power.js"></script>\n<call-power campaign="city-hall"></call-power>`);
+
+    // A test call on the demo campaign, through the emulator; the count rises.
+    await page.goto(`${server.url}/admin#/`);
+    await page.getByRole('link', { name: 'Call Congress (demo)' }).click();
+    await page.locator('[data-figure="calls"]').waitFor();
+    const before = Number(await page.locator('[data-figure="calls"]').textContent());
+    await page.getByLabel('Your phone number').fill('+14155550123');
+    await page.getByLabel('ZIP code').fill('05401');
+    await page.getByRole('button', { name: 'Call me' }).click();
+    await page.getByText(/Test call ended \(completed\); 3 of 3 offices reached/).waitFor({ timeout: 20_000 });
+    await page.waitForFunction(
+      (want) => {
+        const root = document.querySelector('cpa-app')?.shadowRoot?.querySelector('cpa-campaign-stats')?.shadowRoot;
+        return root?.querySelector('[data-figure="calls"]')?.textContent === String(want);
+      },
+      before + 1,
+    );
+    assert.equal(await page.locator('[data-figure="completed"]').textContent(), '3');
+
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no sideways scrolling at phone width');
+    assert.deepEqual(problems, []);
+  });
+
+  test('create a campaign, see a field error, fix it, pause it; works at 320 px', async () => {
+    const { page, problems } = await openPage(320);
+    await page.addInitScript((token) => sessionStorage.setItem('call-power-admin-token', token), server.config.adminToken);
+    await page.goto(`${server.url}/admin#/new`);
+    await page.getByLabel('Name', { exact: true }).fill('Library hours');
+    await page.getByRole('button', { name: 'Add an office' }).click();
+    await page.getByLabel('Name', { exact: true }).nth(1).fill('Head librarian');
+    await page.getByLabel('Phone').fill('not a number');
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    const phone = page.getByLabel('Phone');
+    await page.waitForFunction(() => {
+      const form = document.querySelector('cpa-app')?.shadowRoot?.querySelector('cpa-campaign-form')?.shadowRoot;
+      return form?.activeElement?.getAttribute('name') === 'targets.custom.0.phone';
+    });
+    assert.equal(await phone.getAttribute('aria-invalid'), 'true');
+    assert.deepEqual(problems.splice(0), ['422 /api/admin/campaigns']);
+    assert.match((await page.locator('#form-error').textContent()) ?? '', /\w/, 'the message is shown');
+    await phone.fill('212-555-0199');
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.getByRole('heading', { name: /Library hours/ }).waitFor();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByText('Campaign paused.').waitFor();
+    const [campaign] = (await (await fetch(`${server.url}/api/admin/campaigns`, { headers: { Authorization: `Bearer ${server.config.adminToken}` } })).json()).campaigns.filter(
+      (c: { name: string }) => c.name === 'Library hours',
+    );
+    assert.equal(campaign.status, 'paused');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no sideways scrolling at 320 px');
+    assert.deepEqual(problems, []);
+  });
+});
