@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type twilio from 'twilio';
 import { describeError } from '../errors.ts';
+import { findCampaign } from '../campaigns/campaigns.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
 import { calls } from '../store/schema.ts';
@@ -12,6 +13,7 @@ export interface DialerOptions {
   db: Db;
   client: twilio.Twilio;
   publicUrl: string;
+  /** The number calls come from, unless the campaign has its own. */
   callerId: string;
   /** Calls created per second, at most (the account's CPS). */
   cps: number;
@@ -138,9 +140,10 @@ export class Dialer {
     const base = `${publicUrl}/twiml/calls/${call.id}`;
     try {
       if (!call.phone) throw Object.assign(new Error('the number is no longer stored'), { status: 400 });
+      const campaign = await findCampaign(db, call.campaignId);
       const created = await client.calls.create({
         to: call.phone,
-        from: callerId,
+        from: campaign?.settings.callerId ?? callerId,
         url: `${base}/answer`,
         method: 'POST',
         statusCallback: `${base}/status`,
