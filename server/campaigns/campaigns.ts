@@ -61,6 +61,17 @@ export function assertTakingCalls(campaign: Campaign): void {
   if (campaign.status === 'archived') throw new ApiError(410, 'campaign_archived', 'This campaign has ended.');
 }
 
+/** A campaign with its own target list: all that target resolution needs. */
+export interface CampaignWithList {
+  campaign: Campaign;
+  custom: Target[];
+}
+
+export async function campaignWithList(db: Db, id: string): Promise<CampaignWithList> {
+  const campaign = await requireCampaign(db, id);
+  return { campaign, custom: await customTargetsOf(db, id) };
+}
+
 export async function customTargetsOf(db: Db, campaignId: string): Promise<Target[]> {
   const rows = await db
     .select()

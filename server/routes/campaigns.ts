@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { assertTakingCalls, publicCampaign, requireCampaign } from '../campaigns/campaigns.ts';
+import { assertTakingCalls, type CampaignWithList, campaignWithList, publicCampaign, requireCampaign } from '../campaigns/campaigns.ts';
 import { insertCall, newCallId } from '../calls/calls.ts';
 import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { hashPhone, parsePhone } from '../phone.ts';
-import { ttlCache } from '../stats/cache.ts';
+import { ttlCache } from '../cache.ts';
 import { liveCount } from '../stats/stats.ts';
 import { resolveTargets } from '../targets/resolve.ts';
 import { publicTarget } from '../targets/target.ts';
@@ -25,26 +25,33 @@ const codes = { phone: 'invalid_phone', zip: 'invalid_zip', district: 'invalid_d
 
 /** Seconds a live counter may be stale (HTTP caches); this process re-reads it twice as often. */
 const COUNT_MAX_AGE = 5;
+/**
+ * Pages read a campaign and look up targets far more often than organisers change them: those reads
+ * may be this stale. Placing a call always reads the store, so a pause takes effect at once.
+ */
+const CAMPAIGN_MAX_AGE_MS = 5000;
 
 export function campaignRoutes({ store: { db }, congress, notifier, dialer, secretKey }: AppDeps) {
   // A viral page's counters hit this process, not the store: one query per campaign every few seconds.
   const countOf = ttlCache<{ calls: number; completed: number }>(COUNT_MAX_AGE * 500);
+  const recentCampaign = ttlCache<CampaignWithList>(CAMPAIGN_MAX_AGE_MS);
+  const cachedCampaign = (id: string) => recentCampaign(id, () => campaignWithList(db, id));
   return new Hono()
-    .get('/:id', async (c) => c.json(publicCampaign(await requireCampaign(db, c.req.param('id')))))
+    .get('/:id', async (c) => c.json(publicCampaign((await cachedCampaign(c.req.param('id'))).campaign)))
 
     .get('/:id/targets', validate('query', Where, codes), async (c) => {
-      const campaign = await requireCampaign(db, c.req.param('id'));
-      const { targets, ...lookup } = await resolveTargets(db, congress, campaign, c.req.valid('query'));
+      const { targets, ...lookup } = resolveTargets(congress, await cachedCampaign(c.req.param('id')), c.req.valid('query'));
       return c.json({ targets: targets.map(publicTarget), ...lookup });
     })
 
     .post('/:id/calls', validate('json', CallRequest, codes), async (c) => {
-      const campaign = await requireCampaign(db, c.req.param('id'));
+      const fresh = await campaignWithList(db, c.req.param('id'));
+      const { campaign } = fresh;
       assertTakingCalls(campaign);
       const request = c.req.valid('json');
       const phone = parsePhone(request.phone, campaign.settings.countries);
       const phoneHash = hashPhone(secretKey, phone);
-      const { targets, location, split } = await resolveTargets(db, congress, campaign, { ...request, seed: phoneHash });
+      const { targets, location, split } = resolveTargets(congress, fresh, { ...request, seed: phoneHash });
       if (split && campaign.settings.targets.split === 'ask') {
         const choices = location!.districts.join(', ');
         throw new ApiError(422, 'district_required', `ZIP ${location!.zip} spans several districts (${choices}): choose yours.`, 'district');

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { type Campaign, findCampaign, findCampaignByCallIn } from '../campaigns/campaigns.ts';
+import { type Campaign, campaignWithList, findCampaign, findCampaignByCallIn } from '../campaigns/campaigns.ts';
 import { CallFlow, campaignMessage, hangupTwiml, type Step } from '../calls/call-flow.ts';
 import {
   advanceCallStatus,
@@ -103,7 +103,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, secretK
       if (!campaign) return xml(c, hangupTwiml());
       if (campaign.status !== 'active') return xml(c, campaignMessage(campaign, campaign.status === 'paused' ? 'paused' : 'closed'));
       const phoneHash = hashPhone(secretKey, From);
-      const targets = campaign.settings.targets.congress ? [] : (await resolveTargets(db, congress, campaign, { seed: phoneHash })).targets;
+      const targets = campaign.settings.targets.congress ? [] : resolveTargets(congress, await campaignWithList(db, campaign.id), { seed: phoneHash }).targets;
       const call = await openInboundCall(db, { campaignId: campaign.id, twilioSid: CallSid, phoneHash, targets });
       notifier.changed(call.id);
       return step(c, call, flow(call, campaign).welcome());
@@ -132,7 +132,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, secretK
         await setCallTargets(db, call.id, { targets: [], zip: location.zip });
         return xml(c, found.flow.askDistrict(candidateRepresentatives(congress, location), 1));
       }
-      const { targets } = await resolveTargets(db, congress, campaign, { zip: location.zip, seed: call.phoneHash });
+      const { targets } = resolveTargets(congress, await campaignWithList(db, campaign.id), { zip: location.zip, seed: call.phoneHash });
       const district = location.districts.length === 1 ? location.districts[0] : undefined;
       const updated = await setCallTargets(db, call.id, { targets, zip: location.zip, district });
       notifier.changed(call.id);
@@ -146,7 +146,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, secretK
       const location = locate(congress, call.zip!);
       const district = location.districts[Number(c.req.valid('form').Digits) - 1];
       if (!district) return xml(c, found.flow.askDistrict(candidateRepresentatives(congress, location), attempt(c) + 1));
-      const { targets } = await resolveTargets(db, congress, campaign, { zip: location.zip, district, seed: call.phoneHash });
+      const { targets } = resolveTargets(congress, await campaignWithList(db, campaign.id), { zip: location.zip, district, seed: call.phoneHash });
       const updated = await setCallTargets(db, call.id, { targets, zip: location.zip, district });
       notifier.changed(call.id);
       return step(c, updated, flow(updated, campaign).connect());

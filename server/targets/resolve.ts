@@ -1,11 +1,9 @@
-import type { Campaign } from '../campaigns/campaigns.ts';
-import { customTargetsOf } from '../campaigns/campaigns.ts';
+import type { CampaignWithList } from '../campaigns/campaigns.ts';
 import type { Targeting } from '../campaigns/settings.ts';
 import type { CongressLookup, CongressMember, ZipLocation } from '../congress/lookup.ts';
 import { normalizeZip } from '../congress/lookup.ts';
 import { districtId, parseDistrict } from '../congress/district.ts';
 import { ApiError } from '../errors.ts';
-import type { Db } from '../store/db.ts';
 import { seededShuffle } from './order.ts';
 import type { Target } from './target.ts';
 
@@ -127,13 +125,12 @@ function combine(placement: Targeting['customPlacement'], local: Target[], custo
 }
 
 /**
- * Whom a caller at `where` dials for `campaign`, decided on the server from the campaign's settings
- * and the caller's location only.
+ * Whom a caller at `where` dials for a campaign, decided on the server from the campaign's settings,
+ * its own list and the caller's location only.
  */
-export async function resolveTargets(db: Db, congress: CongressLookup, campaign: Campaign, where: Where): Promise<TargetLookup> {
+export function resolveTargets(congress: CongressLookup, { campaign, custom: list }: CampaignWithList, where: Where): TargetLookup {
   const targeting = campaign.settings.targets;
-  let custom = await customTargetsOf(db, campaign.id);
-  if (targeting.order === 'shuffle' && where.seed) custom = seededShuffle(custom, where.seed);
+  const custom = targeting.order === 'shuffle' && where.seed ? seededShuffle(list, where.seed) : list;
   const cap = (targets: Target[]) => targets.slice(0, targeting.max ?? targets.length);
   if (!targeting.congress) return { targets: cap(custom), location: null, split: false, notes: [] };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { CampaignInput, createCampaign } from '../../server/campaigns/campaigns.ts';
+import { CampaignInput, campaignWithList, createCampaign } from '../../server/campaigns/campaigns.ts';
 import type { CongressMember } from '../../server/congress/lookup.ts';
 import { ApiError } from '../../server/errors.ts';
 import { CAPITOL_SWITCHBOARD, resolveTargets, type Where } from '../../server/targets/resolve.ts';
@@ -22,7 +22,7 @@ const CUSTOM = [
 
 async function lookup(targets: Record<string, unknown>, where: Where) {
   const campaign = await createCampaign(store.db, CampaignInput.parse({ id: `c${++serial}`, name: 'Test', targets }));
-  return resolveTargets(store.db, congress, campaign, where);
+  return resolveTargets(congress, await campaignWithList(store.db, campaign.id), where);
 }
 const ids = (result: { targets: { id: string }[] }) => result.targets.map((t) => t.id);
 const rep = (district: string) => congress.representative(district) as CongressMember;
