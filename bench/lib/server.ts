@@ -1,0 +1,187 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { rssOf } from './proc.ts';
+
+/** What the bench entry sends once it listens: demo credentials are made per process, so only it knows them. */
+export interface ReadyMessage {
+  type: 'ready';
+  url: string;
+  publicUrl: string;
+  authToken: string;
+  adminToken: string;
+  store: 'pglite' | 'postgres';
+}
+
+export interface MemoryMessage {
+  type: 'memory';
+  usage: NodeJS.MemoryUsage;
+}
+
+export interface BenchServer {
+  pid: number;
+  /** Loopback URL to load (127.0.0.1, whatever `localhost` resolves to). */
+  url: string;
+  /** The URL webhooks are signed over. */
+  publicUrl: string;
+  authToken: string;
+  adminToken: string;
+  store: 'pglite' | 'postgres';
+  /** The throwaway database's URL, when on PostgreSQL (to fill it with generated rows). */
+  databaseUrl?: string;
+  rss(): number;
+  /** The child's own `process.memoryUsage()` right after a full garbage collection: what stays live. */
+  liveMemory(): Promise<NodeJS.MemoryUsage>;
+  /** Stops this process and starts a new one on the same store (a redeploy); this one is then gone. */
+  restart(): Promise<BenchServer>;
+  /** Stops the process and removes its store. */
+  stop(): Promise<void>;
+}
+
+const ENTRY = fileURLToPath(new URL('../server-entry.mjs', import.meta.url));
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+const running = new Set<ChildProcess>();
+
+// A harness that dies mid-run must not leave servers behind (children also exit when the IPC channel closes).
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
+/**
+ * Starts the server under test in its own process (so its RSS and CPU are its own), in demo mode on a
+ * free port: PGlite in a temporary folder, or a throwaway database next to `databaseUrl`. Both are
+ * removed by `stop()`.
+ */
+export async function startBenchServer({ databaseUrl, env = {} }: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<BenchServer> {
+  const data = databaseUrl ? await createDatabase(databaseUrl) : temporaryFolder();
+  try {
+    return await launch(data, { ...demoEnv(), PORT: '0', ...data.env, ...env });
+  } catch (error) {
+    await data.remove();
+    throw error;
+  }
+}
+
+async function launch(data: DataPlace, env: NodeJS.ProcessEnv): Promise<BenchServer> {
+  const child = fork(ENTRY, [], {
+    // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+    execArgv: ['--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  running.add(child);
+  const output = lastLines(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exit = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+    running.delete(child);
+  };
+
+  let ready: ReadyMessage;
+  try {
+    ready = await new Promise<ReadyMessage>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the bench server did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+      exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`the bench server exited (${child.signalCode ?? child.exitCode}) before listening`));
+      });
+      child.on('message', (message: ReadyMessage) => {
+        if (message.type !== 'ready') return;
+        clearTimeout(timer);
+        resolve(message);
+      });
+    });
+  } catch (error) {
+    await exit();
+    throw new Error(`${(error as Error).message}\n${output().join('\n')}`);
+  }
+
+  return {
+    pid: child.pid!,
+    url: ready.url.replace('//localhost:', '//127.0.0.1:'),
+    publicUrl: ready.publicUrl,
+    authToken: ready.authToken,
+    adminToken: ready.adminToken,
+    store: ready.store,
+    databaseUrl: data.env.DATABASE_URL,
+    rss: () => rssOf(child.pid!),
+    liveMemory: () =>
+      new Promise((resolve) => {
+        const onMessage = (message: MemoryMessage) => {
+          if (message.type !== 'memory') return;
+          child.off('message', onMessage);
+          resolve(message.usage);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'memory' });
+      }),
+    async restart() {
+      await exit();
+      return launch(data, env);
+    },
+    async stop() {
+      await exit();
+      await data.remove();
+    },
+  };
+}
+
+/**
+ * The environment minus anything that would take the server live or elsewhere: a benchmark must
+ * never place real calls with credentials it happened to inherit.
+ */
+function demoEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (/^(TWILIO_|DATABASE_URL$|DATA_DIR$|PUBLIC_URL$|ADMIN_TOKEN$|PORT$)/.test(name)) delete env[name];
+  }
+  return env;
+}
+
+interface DataPlace {
+  env: Record<string, string>;
+  remove(): Promise<void>;
+}
+
+function temporaryFolder(): DataPlace {
+  const dir = mkdtempSync(join(tmpdir(), 'call-power-bench-'));
+  return { env: { DATA_DIR: dir }, remove: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function createDatabase(url: string): Promise<DataPlace> {
+  const name = `callpower_bench_${randomBytes(6).toString('hex')}`;
+  await adminQuery(url, `CREATE DATABASE ${name}`);
+  const scoped = new URL(url);
+  scoped.pathname = `/${name}`;
+  return { env: { DATABASE_URL: scoped.toString() }, remove: () => adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+async function adminQuery(url: string, statement: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Keeps the child's last output lines, to show when it fails to start. */
+function lastLines(child: ChildProcess, keep = 30) {
+  const lines: string[] = [];
+  const collect = (chunk: Buffer) => {
+    lines.push(...chunk.toString().split('\n').filter(Boolean));
+    lines.splice(0, Math.max(0, lines.length - keep));
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  return () => lines;
+}

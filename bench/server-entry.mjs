@@ -1,0 +1,36 @@
+// The server under test, started by the bench harness with `fork` (it talks back over IPC).
+// It runs the compiled server (dist/server, from `npm run build:server`), as `npm start` does,
+// so memory and speed are the production figures. Its demo auth token signs webhooks; the
+// harness needs it to sign its own.
+import { loadConfig } from '../dist/server/config.js';
+import { startServer } from '../dist/server/server.js';
+
+const config = loadConfig(process.env);
+if (!config.demo) throw new Error('bench servers run in demo mode only: unset TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
+
+const running = await startServer(config, {
+  // The benches measure our own routes: emulated callers that answer would walk whole calls alongside the load.
+  emulator: { caller: () => ({ answer: 'no-answer' }) },
+});
+
+/** @param {import('./lib/server.ts').ReadyMessage | import('./lib/server.ts').MemoryMessage} message */
+const send = (message) => process.send(message);
+send({
+  type: 'ready',
+  url: running.url,
+  publicUrl: running.config.publicUrl,
+  authToken: running.config.twilio.authToken,
+  adminToken: running.config.adminToken,
+  store: running.deps.store.kind,
+});
+process.on('message', (message) => {
+  if (message.type !== 'memory') return;
+  globalThis.gc?.();
+  send({ type: 'memory', usage: process.memoryUsage() });
+});
+
+let stopping;
+const stop = () => {
+  stopping ??= running.close().then(() => process.exit(0));
+};
+process.once('SIGTERM', stop).once('SIGINT', stop).once('disconnect', stop);
