@@ -10,6 +10,7 @@ import { adminAuth } from './middleware/admin-auth.ts';
 import { allowedOrigins } from './middleware/allowed-origins.ts';
 import type { Emulator } from './emulator/index.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { blockRoutes } from './routes/blocks.ts';
 import { callRoutes } from './routes/calls.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { customTargetRoutes } from './routes/custom-targets.ts';
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
   app.route('/api/calls', callRoutes(deps));
   app.route('/api/admin', adminRoutes(deps));
   app.route('/api/admin', customTargetRoutes(deps));
+  app.route('/api/admin', blockRoutes(deps));
   app.route('/twiml', twimlRoutes(deps));
   if (emulator) {
     app.route('/', emulator.app);

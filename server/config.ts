@@ -26,6 +26,8 @@ const Env = z
     ALLOWED_ORIGINS: optional(z.string()),
     SECRET_KEY: optional(z.string().min(32, 'must be at least 32 characters')),
     DEMO_LEG_SECONDS: z.coerce.number().min(0).max(600).default(4),
+    TRUSTED_PROXY_HEADER: optional(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name like X-Forwarded-For')),
+    RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(400),
     CONGRESS_DATA_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(120),
   })
   .superRefine((env, ctx) => {
@@ -60,6 +62,10 @@ export interface Config {
   allowedOrigins: '*' | string[];
   secretKey?: string;
   demoLegSeconds: number;
+  /** Set only behind a proxy that overwrites it: the header that carries the client's address. */
+  trustedProxyHeader?: string;
+  /** Call records older than this are deleted (per-target and per-hour tallies stay). */
+  retentionDays: number;
   /** Warn at start (and flag in /health) when the Congress data is older than this. */
   congressDataMaxAgeDays: number;
 }
@@ -113,5 +119,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     secretKey: env.SECRET_KEY,
     demoLegSeconds: env.DEMO_LEG_SECONDS,
     congressDataMaxAgeDays: env.CONGRESS_DATA_MAX_AGE_DAYS,
+    trustedProxyHeader: env.TRUSTED_PROXY_HEADER,
+    retentionDays: env.RETENTION_DAYS,
   };
 }

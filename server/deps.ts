@@ -1,6 +1,7 @@
 import type { CallNotifier } from './calls/notifier.ts';
 import type { Config } from './config.ts';
 import type { CongressLookup } from './congress/lookup.ts';
+import type { Blocklist } from './limits/blocklist.ts';
 import type { Logger } from './log.ts';
 import type { Store } from './store/db.ts';
 
@@ -12,6 +13,7 @@ export interface AppDeps {
   /** Wakes the dial queue when a call is accepted. */
   dialer: { wake(): void };
   congress: CongressLookup;
+  blocklist: Blocklist;
   /** Keys phone-number hashes. */
   secretKey: string;
   log: Logger;

@@ -29,6 +29,17 @@ export function parsePhone(input: string, allowedCountries: readonly string[], f
   return parsed.number;
 }
 
+/** Any valid number, anywhere (national formats read as US), in E.164: for organisers' own entries, such as a blocklist. */
+export function normalizePhone(input: string, field = 'phone'): string {
+  try {
+    const parsed = parsePhoneNumberWithError(input, 'US');
+    if (parsed.isValid()) return parsed.number;
+  } catch {
+    // fall through to the same error as an invalid number
+  }
+  throw invalid('This phone number is not valid.', field);
+}
+
 /** Keyed hash of an E.164 number: lets us count and limit by caller without keeping the number. */
 export function hashPhone(secretKey: string, e164: string): string {
   return createHmac('sha256', secretKey).update(e164).digest('base64url');

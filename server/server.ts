@@ -11,6 +11,8 @@ import { type CongressLookup, loadCongress } from './congress/lookup.ts';
 import type { AppDeps } from './deps.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from './emulator/index.ts';
 import { consoleLogger, type Logger } from './log.ts';
+import { Janitor } from './janitor.ts';
+import { Blocklist } from './limits/blocklist.ts';
 import { loadSecretKey } from './secret.ts';
 import { openStore, type Store } from './store/db.ts';
 import { createTwilioClient } from './telephony/twilio-client.ts';
@@ -75,9 +77,11 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
     log,
     ...options.dialer,
   });
-  const deps: AppDeps = { config, store, notifier, dialer, congress, secretKey, log };
+  const deps: AppDeps = { config, store, notifier, dialer, congress, blocklist: new Blocklist(store.db), secretKey, log };
   app = createApp(deps, { emulator });
   dialer.start();
+  const janitor = new Janitor({ db: store.db, log, retentionDays: config.retentionDays });
+  janitor.start();
 
   return {
     url: `http://localhost:${port}`,
@@ -86,7 +90,7 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
     deps,
     emulator,
     async close() {
-      await dialer.stop();
+      await Promise.all([dialer.stop(), janitor.stop()]);
       await emulator?.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -49,8 +49,8 @@ class Speaker {
   }
 }
 
-/** For a campaign-level answer with no call behind it (call-in to a paused or archived campaign). */
-export const campaignMessage = (campaign: Campaign, key: 'paused' | 'closed') => new Speaker(campaign).final(key);
+/** For a campaign-level answer with no call behind it (call-in to a paused or archived campaign, or a refused caller). */
+export const campaignMessage = (campaign: Campaign, key: 'paused' | 'closed' | 'limited' | 'refused') => new Speaker(campaign).final(key);
 
 /**
  * The TwiML for each step of a bridge call. Every URL carries only the call's unguessable id
@@ -70,9 +70,17 @@ export class CallFlow extends Speaker {
     return officeCount(this.locale, this.#call.targets.length);
   }
 
-  /** We rang the supporter and they picked up: introduce, then the press-1 gate (screens out voicemail and strangers). */
-  answer(): string {
+  /**
+   * We rang the supporter and they picked up: introduce, then the press-1 gate (screens out voicemail
+   * and strangers), unless the campaign turned the gate off.
+   */
+  answer(): Step {
     const response = new twilio.twiml.VoiceResponse();
+    if (this.campaign.settings.pressOneGate === false) {
+      this.say(response, 'intro', { count: this.#count });
+      this.say(response, 'skipHint');
+      return this.#dial(response, 0);
+    }
     const gather = () => response.gather({ numDigits: 1, action: `${this.#base}/gate`, method: 'POST', timeout: 8 });
     const first = gather();
     this.say(first, 'intro', { count: this.#count });
@@ -80,7 +88,7 @@ export class CallFlow extends Speaker {
     this.say(gather(), 'pressOne');
     this.say(response, 'goodbye');
     response.hangup();
-    return response.toString();
+    return { twiml: response.toString() };
   }
 
   /** The key pressed at the gate: 1 starts the first dial, anything else ends the call. */

@@ -21,6 +21,8 @@ export const DEFAULT_PROMPTS: Record<Locale, Required<Prompts>> = {
     askDistrict: 'Your ZIP code is in more than one district.',
     paused: 'This campaign is paused right now. Please try again later. Goodbye.',
     closed: 'This campaign has ended. Thank you for your support. Goodbye.',
+    limited: 'You have reached the number of calls we can connect for now. Thank you! Please try again later. Goodbye.',
+    refused: 'This line cannot take your call. Goodbye.',
   },
   es: {
     intro: '¡Hola! Le llama {campaign}. Pidió que le conectemos con {count}.',
@@ -39,6 +41,8 @@ export const DEFAULT_PROMPTS: Record<Locale, Required<Prompts>> = {
     askDistrict: 'Su código postal está en más de un distrito.',
     paused: 'Esta campaña está en pausa. Por favor, intente más tarde. Adiós.',
     closed: 'Esta campaña ha terminado. Gracias por su apoyo. Adiós.',
+    limited: 'Ha alcanzado el número de llamadas que podemos conectar por ahora. ¡Gracias! Por favor, intente más tarde. Adiós.',
+    refused: 'Esta línea no puede atender su llamada. Adiós.',
   },
 };
 

@@ -25,6 +25,9 @@ export const Prompts = z
     /** Call-in to a paused or archived campaign. */
     paused: text(1000),
     closed: text(1000),
+    /** Call-in refused: over a limit, or a blocked caller. */
+    limited: text(1000),
+    refused: text(1000),
   })
   .partial();
 export type Prompts = z.infer<typeof Prompts>;
@@ -80,6 +83,19 @@ export const WidgetStrings = z.record(z.string(), text(1000)).superRefine((strin
   }
 });
 
+/** Abuse limits; each is per campaign. Over a limit the public API answers 429 with Retry-After. */
+export const Limits = z.object({
+  /** Calls one caller (by number) may start in a day. */
+  perPhonePerDay: z.number().int().min(1).max(100).default(3),
+  /** Calls one client IP may start in an hour. */
+  perIpPerHour: z.number().int().min(1).max(100_000).default(10),
+  /** Calls the whole campaign may start in a minute. */
+  perCampaignPerMinute: z.number().int().min(1).max(100_000).default(120),
+  /** Calls one office may receive from this campaign in an hour; past it the office is left out. */
+  perTargetPerHour: z.number().int().min(1).max(1_000_000).default(600),
+});
+export type Limits = z.infer<typeof Limits>;
+
 export const CampaignSettings = z.object({
   targets: Targeting,
   /** What the supporter should say; shown by the widget. */
@@ -92,6 +108,9 @@ export const CampaignSettings = z.object({
     .max(20)
     .default(['US']),
   prompts: Prompts.default({}),
+  limits: Limits.prefault({}),
+  /** Ask the supporter to press 1 before connecting, so a voicemail or a stranger never reaches an office. */
+  pressOneGate: z.boolean().default(true),
   /** The number supporters see calling them: one of the account's numbers (unset: TWILIO_CALLER_ID). */
   callerId: E164.optional(),
   nextStep: NextStep.optional(),

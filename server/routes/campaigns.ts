@@ -7,6 +7,8 @@ import { ApiError } from '../errors.ts';
 import { hashPhone, parsePhone } from '../phone.ts';
 import { ttlCache } from '../cache.ts';
 import { liveCount } from '../stats/stats.ts';
+import { admitCall } from '../limits/admission.ts';
+import { clientIp } from '../limits/client-ip.ts';
 import { resolveTargets } from '../targets/resolve.ts';
 import { publicTarget } from '../targets/target.ts';
 import { validate } from '../validate.ts';
@@ -31,7 +33,7 @@ const COUNT_MAX_AGE = 5;
  */
 const CAMPAIGN_MAX_AGE_MS = 5000;
 
-export function campaignRoutes({ store: { db }, congress, notifier, dialer, secretKey }: AppDeps) {
+export function campaignRoutes({ config, store: { db }, congress, notifier, dialer, blocklist, secretKey }: AppDeps) {
   // A viral page's counters hit this process, not the store: one query per campaign every few seconds.
   const countOf = ttlCache<{ calls: number; completed: number }>(COUNT_MAX_AGE * 500);
   const recentCampaign = ttlCache<CampaignWithList>(CAMPAIGN_MAX_AGE_MS);
@@ -57,6 +59,8 @@ export function campaignRoutes({ store: { db }, congress, notifier, dialer, secr
         throw new ApiError(422, 'district_required', `ZIP ${location!.zip} spans several districts (${choices}): choose yours.`, 'district');
       }
       if (!targets.length) throw new ApiError(422, 'no_targets', 'There is nobody to call for this location.', 'zip');
+      const ip = clientIp(c, config.trustedProxyHeader);
+      const dial = await admitCall(db, blocklist, { campaign, phoneHash, ip, targets });
       const call = await insertCall(db, {
         id: newCallId(),
         campaignId: campaign.id,
@@ -64,11 +68,11 @@ export function campaignRoutes({ store: { db }, congress, notifier, dialer, secr
         phoneHash,
         zip: location?.zip,
         district: request.district ?? (location?.districts.length === 1 ? location.districts[0] : undefined),
-        targets,
+        targets: dial,
       });
       dialer.wake();
       notifier.changed(call.id);
-      return c.json({ call: { id: call.id, status: call.status, targets: targets.map(publicTarget) } }, 201);
+      return c.json({ call: { id: call.id, status: call.status, targets: dial.map(publicTarget) } }, 201);
     })
 
     .get('/:id/count', async (c) => {

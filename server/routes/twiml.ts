@@ -19,6 +19,8 @@ import { ApiError } from '../errors.ts';
 import { twilioSignature } from '../middleware/twilio-signature.ts';
 import { hashPhone } from '../phone.ts';
 import { candidateRepresentatives, locate, resolveTargets } from '../targets/resolve.ts';
+import { admitCaller, capOffices } from '../limits/admission.ts';
+import type { Target } from '../targets/target.ts';
 import { validate } from '../validate.ts';
 
 const xml = (c: Context, twiml: string) => c.body(twiml, 200, { 'Content-Type': 'text/xml; charset=utf-8' });
@@ -35,7 +37,14 @@ const InboundStatus = StatusCallback.extend({ CallSid: z.string().min(1).max(64)
  * Twilio's webhooks for a bridge call. Each may be retried, duplicated or arrive out of order:
  * handlers only move state forward and bump counts once (see calls.ts).
  */
-export function twimlRoutes({ config, store: { db }, notifier, congress, secretKey }: AppDeps) {
+/** The prompt for a caller the limits or blocklist turned away (the public API's 429 and 403). */
+function refusalPrompt(error: unknown): 'limited' | 'refused' | undefined {
+  if (error instanceof ApiError && error.status === 429) return 'limited';
+  if (error instanceof ApiError && error.status === 403) return 'refused';
+  throw error;
+}
+
+export function twimlRoutes({ config, store: { db }, notifier, congress, blocklist, secretKey }: AppDeps) {
   const flow = (call: Call, campaign: Campaign) => new CallFlow(call, campaign, config.publicUrl);
   const load = async (id: string) => {
     const call = await findCall(db, id);
@@ -55,6 +64,15 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, secretK
     }
     return xml(c, twiml);
   };
+  /** Offices within their hourly cap, or undefined when none is. */
+  const offices = async (campaign: Campaign, targets: Target[]) => {
+    try {
+      return await capOffices(db, campaign, targets);
+    } catch (error) {
+      refusalPrompt(error);
+      return undefined;
+    }
+  };
   const attempt = (c: Context) => Math.max(1, Math.min(10, Number(c.req.query('attempt')) || 1));
 
   return new Hono()
@@ -62,7 +80,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, secretK
 
     .post('/calls/:id/answer', async (c) => {
       const found = await load(c.req.param('id'));
-      return xml(c, found ? found.flow.answer() : hangupTwiml());
+      return found ? step(c, found.call, found.flow.answer()) : xml(c, hangupTwiml());
     })
 
     .post('/calls/:id/gate', validate('form', GatherResult), async (c) => {
@@ -103,7 +121,11 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, secretK
       if (!campaign) return xml(c, hangupTwiml());
       if (campaign.status !== 'active') return xml(c, campaignMessage(campaign, campaign.status === 'paused' ? 'paused' : 'closed'));
       const phoneHash = hashPhone(secretKey, From);
-      const targets = campaign.settings.targets.congress ? [] : resolveTargets(congress, await campaignWithList(db, campaign.id), { seed: phoneHash }).targets;
+      const refusal = await admitCaller(db, blocklist, { campaign, phoneHash }).catch(refusalPrompt);
+      if (refusal) return xml(c, campaignMessage(campaign, refusal));
+      const listed = campaign.settings.targets.congress ? [] : resolveTargets(congress, await campaignWithList(db, campaign.id), { seed: phoneHash }).targets;
+      const targets = await offices(campaign, listed);
+      if (!targets) return xml(c, campaignMessage(campaign, 'limited'));
       const call = await openInboundCall(db, { campaignId: campaign.id, twilioSid: CallSid, phoneHash, targets });
       notifier.changed(call.id);
       return step(c, call, flow(call, campaign).welcome());
@@ -132,7 +154,9 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, secretK
         await setCallTargets(db, call.id, { targets: [], zip: location.zip });
         return xml(c, found.flow.askDistrict(candidateRepresentatives(congress, location), 1));
       }
-      const { targets } = resolveTargets(congress, await campaignWithList(db, campaign.id), { zip: location.zip, seed: call.phoneHash });
+      const resolved = resolveTargets(congress, await campaignWithList(db, campaign.id), { zip: location.zip, seed: call.phoneHash });
+      const targets = await offices(campaign, resolved.targets);
+      if (!targets) return xml(c, found.flow.final('limited'));
       const district = location.districts.length === 1 ? location.districts[0] : undefined;
       const updated = await setCallTargets(db, call.id, { targets, zip: location.zip, district });
       notifier.changed(call.id);
@@ -146,7 +170,9 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, secretK
       const location = locate(congress, call.zip!);
       const district = location.districts[Number(c.req.valid('form').Digits) - 1];
       if (!district) return xml(c, found.flow.askDistrict(candidateRepresentatives(congress, location), attempt(c) + 1));
-      const { targets } = resolveTargets(congress, await campaignWithList(db, campaign.id), { zip: location.zip, district, seed: call.phoneHash });
+      const resolved = resolveTargets(congress, await campaignWithList(db, campaign.id), { zip: location.zip, district, seed: call.phoneHash });
+      const targets = await offices(campaign, resolved.targets);
+      if (!targets) return xml(c, found.flow.final('limited'));
       const updated = await setCallTargets(db, call.id, { targets, zip: location.zip, district });
       notifier.changed(call.id);
       return step(c, updated, flow(updated, campaign).connect());

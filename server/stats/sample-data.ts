@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
 import { calls, campaignHours, campaigns, customTargets, legs, targetCounts, targetHours } from '../store/schema.ts';
+import { CampaignSettings } from '../campaigns/settings.ts';
 
 export interface SampleOptions {
   /** The campaign to create (it must not exist yet). */
@@ -28,7 +29,7 @@ export async function generateSampleData(db: Db, options: SampleOptions): Promis
       id: campaignId,
       name: `Sample campaign (${options.calls} calls)`,
       status: 'active',
-      settings: { targets: { customPlacement: 'after', order: 'in-order', office: 'dc', split: 'ask' }, script: '', locale: 'en', countries: ['US'], prompts: {} },
+      settings: CampaignSettings.parse({ targets: {} }),
     });
     await tx.execute(sql`
       insert into ${customTargets} (campaign_id, id, position, name, title, phone)

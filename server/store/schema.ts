@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { CampaignSettings } from '../campaigns/settings.ts';
 import type { Target } from '../targets/target.ts';
 
@@ -160,3 +160,32 @@ export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * Fixed-window counters for abuse limits, shared by every server process through the store.
+ * `key` names what is limited (a caller's hash, an IP, a campaign, an office); old windows are swept.
+ */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index('rate_limits_window_idx').on(t.windowStart)],
+);
+
+/** Callers (by keyed hash, never the number) and IP ranges that may not place calls. */
+export const blocks = pgTable(
+  'blocks',
+  {
+    id: serial('id').primaryKey(),
+    /** `phone` (value = keyed hash) or `ip` (value = an address or CIDR range). */
+    kind: text('kind').notNull(),
+    value: text('value').notNull(),
+    reason: text('reason').notNull().default(''),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('blocks_kind_value_idx').on(t.kind, t.value)],
+);

@@ -2,6 +2,7 @@ import twilio from 'twilio';
 import { createApp } from '../../server/app.ts';
 import { CallNotifier } from '../../server/calls/notifier.ts';
 import type { AppDeps } from '../../server/deps.ts';
+import { Blocklist } from '../../server/limits/blocklist.ts';
 import { congress, testConfig } from './server.ts';
 import type { TestStore } from './store.ts';
 
@@ -14,6 +15,7 @@ export function testDeps(store: TestStore, env: Record<string, string> = {}) {
     notifier: new CallNotifier(),
     dialer: { wake: () => wakes.push(Date.now()) },
     congress,
+    blocklist: new Blocklist(store.db),
     secretKey: 'test-secret-key-test-secret-key-0000',
     log: () => {},
   };

@@ -40,7 +40,11 @@ function withReset(store: Store): TestStore {
   return {
     ...store,
     async reset() {
-      await store.db.execute(sql`TRUNCATE legs, calls, custom_targets, target_counts, campaigns, settings CASCADE`);
+      const { rows } = (await store.db.execute(sql`select tablename from pg_tables where schemaname = 'public'`)) as unknown as {
+        rows: { tablename: string }[];
+      };
+      const tables = sql.join(rows.map(({ tablename }) => sql.identifier(tablename)), sql`, `);
+      await store.db.execute(sql`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
     },
   };
 }

@@ -1,0 +1,63 @@
+import { desc, eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppDeps } from '../deps.ts';
+import { notFound } from '../errors.ts';
+import { parseIpRule } from '../limits/blocklist.ts';
+import { hashPhone, normalizePhone } from '../phone.ts';
+import { blocks } from '../store/schema.ts';
+import { validate } from '../validate.ts';
+
+const BlockInput = z
+  .object({
+    /** A caller's number: stored only as its keyed hash. */
+    phone: z.string().trim().min(1).max(40).optional(),
+    /** An address or CIDR range, IPv4 or IPv6. */
+    ip: z
+      .string()
+      .trim()
+      .refine((value) => parseIpRule(value) !== null, 'must be an IP address or a CIDR range like 203.0.113.0/24')
+      .optional(),
+    reason: z.string().trim().max(500).default(''),
+    /** Unset: until removed. */
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((input) => Boolean(input.phone) !== Boolean(input.ip), { message: 'give exactly one of phone or ip', path: ['phone'] });
+
+/** The blocklist (admin; auth is applied in app.ts). Numbers go in and never come out: only hashes are kept. */
+export function blockRoutes({ store: { db }, blocklist, secretKey }: AppDeps) {
+  const view = ({ id, kind, value, reason, expiresAt, createdAt }: typeof blocks.$inferSelect) => ({
+    id,
+    kind,
+    // A phone entry shows only that it is one; its hash means nothing to a reader.
+    ...(kind === 'ip' ? { ip: value } : {}),
+    reason,
+    expiresAt,
+    createdAt,
+  });
+
+  return new Hono()
+    .get('/blocks', async (c) => {
+      const rows = await db.select().from(blocks).orderBy(desc(blocks.createdAt));
+      return c.json({ blocks: rows.map(view) });
+    })
+
+    .post('/blocks', validate('json', BlockInput), async (c) => {
+      const { phone, ip, reason, expiresAt } = c.req.valid('json');
+      const entry = phone ? { kind: 'phone', value: hashPhone(secretKey, normalizePhone(phone)) } : { kind: 'ip', value: ip! };
+      const [row] = await db
+        .insert(blocks)
+        .values({ ...entry, reason, expiresAt: expiresAt ? new Date(expiresAt) : null })
+        .returning();
+      blocklist.invalidate();
+      return c.json({ block: view(row!) }, 201);
+    })
+
+    .delete('/blocks/:id', async (c) => {
+      const id = Number(c.req.param('id'));
+      const removed = Number.isInteger(id) ? await db.delete(blocks).where(eq(blocks.id, id)).returning({ id: blocks.id }) : [];
+      if (!removed.length) throw notFound('Block');
+      blocklist.invalidate();
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { sql } from 'drizzle-orm';
+import type { Hono } from 'hono';
+import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
+import type { AppDeps } from '../../server/deps.ts';
+import { openTestStore, type TestStore } from '../support/store.ts';
+import { testDeps } from '../support/app.ts';
+import { congress, json } from '../support/server.ts';
+
+let store: TestStore;
+before(async () => {
+  store = await openTestStore();
+});
+afterEach(() => store.reset());
+after(() => store.close());
+
+/** A fresh app behind a proxy that reports the client in X-Forwarded-For. */
+async function setup(env: Record<string, string> = {}) {
+  const { app, deps } = testDeps(store, { TRUSTED_PROXY_HEADER: 'X-Forwarded-For', ...env });
+  await ensureDemoCampaign(store.db);
+  return { app, deps };
+}
+
+const phone = (n: number) => `+1802555${String(1000 + n).padStart(4, '0')}`;
+const call = (app: Hono, n: number, ip = '198.51.100.7', campaign = 'demo', zip = '05401') =>
+  app.request(`/api/campaigns/${campaign}/calls`, json({ phone: phone(n), zip }, { 'X-Forwarded-For': ip }));
+const admin = (deps: AppDeps) => ({ Authorization: `Bearer ${deps.config.adminToken}` });
+const callCount = async () => Number(((await store.db.execute(sql`select count(*) as n from calls`)) as unknown as { rows: { n: string }[] }).rows[0]!.n);
+
+async function expectLimited(response: Response, message: RegExp) {
+  assert.equal(response.status, 429, await response.clone().text());
+  const retryAfter = Number(response.headers.get('retry-after'));
+  assert.ok(retryAfter >= 1, `Retry-After ${retryAfter}`);
+  const { error } = await response.json();
+  assert.equal(error.code, 'rate_limited');
+  assert.match(error.message, message);
+  return retryAfter;
+}
+
+describe('rate limits', () => {
+  test('a caller may start three calls a day, then hears when to come back', async () => {
+    const { app } = await setup();
+    for (let i = 0; i < 3; i++) assert.equal((await call(app, 1, `203.0.113.${i}`)).status, 201);
+    const retryAfter = await expectLimited(await call(app, 1, '203.0.113.9'), /already started 3 calls today.*again in/);
+    assert.ok(retryAfter <= 86_400);
+    assert.equal((await call(app, 2, '203.0.113.9')).status, 201, 'another caller is not affected');
+    assert.equal(await callCount(), 4);
+  });
+
+  test('an IP may start ten calls an hour; only the trusted proxy’s own entry counts', async () => {
+    const { app } = await setup();
+    for (let i = 0; i < 10; i++) assert.equal((await call(app, i, `10.9.9.${i}, 192.0.2.1`)).status, 201);
+    await expectLimited(await call(app, 50, '192.0.2.1'), /Too many calls from your network/);
+    assert.equal((await call(app, 51, '192.0.2.2')).status, 201);
+  });
+
+  test('without a trusted proxy header, X-Forwarded-For is ignored', async () => {
+    const { app } = testDeps(store);
+    await ensureDemoCampaign(store.db);
+    for (let i = 0; i < 12; i++) assert.equal((await call(app, i, '192.0.2.1')).status, 201);
+  });
+
+  test('a campaign’s calls per minute are capped, with the campaign’s own setting', async () => {
+    const { app, deps } = await setup();
+    const created = await app.request(
+      '/api/admin/campaigns',
+      json({ id: 'small', name: 'Small', targets: { congress: 'both' }, limits: { perCampaignPerMinute: 2 } }, admin(deps)),
+    );
+    assert.equal(created.status, 201);
+    assert.equal((await call(app, 1, '192.0.2.1', 'small')).status, 201);
+    assert.equal((await call(app, 2, '192.0.2.2', 'small')).status, 201);
+    const retryAfter = await expectLimited(await call(app, 3, '192.0.2.3', 'small'), /Lots of people are calling/);
+    assert.ok(retryAfter <= 60);
+  });
+
+  test('an office past its hourly cap is left out, and nobody left means 429', async () => {
+    const { app, deps } = await setup();
+    await app.request(
+      '/api/admin/campaigns',
+      json(
+        {
+          id: 'chair',
+          name: 'Chair',
+          targets: { congress: 'senate', custom: [{ id: 'chair', name: 'Chair', phone: '+12025550111' }] },
+          limits: { perTargetPerHour: 1 },
+        },
+        admin(deps),
+      ),
+      admin(deps),
+    );
+    const first = await (await call(app, 1, '192.0.2.1', 'chair', '05401')).json();
+    assert.deepEqual(first.call.targets.map((t: { id: string }) => t.id), [...congress.senators('VT').map((m) => m.id), 'chair']);
+    const second = await (await call(app, 2, '192.0.2.2', 'chair', '03301')).json();
+    assert.deepEqual(second.call.targets.map((t: { id: string }) => t.id), congress.senators('NH').map((m) => m.id), 'the chair is left out');
+    await expectLimited(await call(app, 3, '192.0.2.3', 'chair', '05401'), /offices are getting a lot of calls/);
+  });
+
+  test('the widget can read Retry-After across origins', async () => {
+    const { app } = await setup();
+    const response = await app.request('/api/campaigns/demo/calls', { method: 'OPTIONS', headers: { Origin: 'https://a.example', 'Access-Control-Request-Method': 'POST' } });
+    assert.equal(response.status, 204);
+    for (let i = 0; i < 4; i++) await call(app, 1, `203.0.113.${i}`);
+    const limited = await app.request('/api/campaigns/demo/calls', json({ phone: phone(1), zip: '05401' }, { Origin: 'https://a.example', 'X-Forwarded-For': '203.0.113.50' }));
+    assert.equal(limited.status, 429);
+    assert.match(limited.headers.get('access-control-expose-headers') ?? '', /Retry-After/i);
+  });
+});
+
+describe('blocklist', () => {
+  test('a blocked number cannot place calls; the number itself is never stored', async () => {
+    const { app, deps } = await setup();
+    const added = await app.request('/api/admin/blocks', json({ phone: '(802) 555-1001', reason: 'asked us to stop' }, admin(deps)));
+    assert.equal(added.status, 201);
+    const { block } = await added.json();
+    assert.equal(block.kind, 'phone');
+    assert.equal(JSON.stringify(block).includes('5551001'), false);
+    const stored = (await store.db.execute(sql`select value from blocks`)) as unknown as { rows: { value: string }[] };
+    assert.ok(!stored.rows[0]!.value.includes('5551001'));
+
+    const refused = await call(app, 1);
+    assert.equal(refused.status, 403);
+    assert.equal((await refused.json()).error.code, 'blocked');
+    assert.equal((await call(app, 2)).status, 201);
+
+    assert.equal((await app.request(`/api/admin/blocks/${block.id}`, { method: 'DELETE', headers: admin(deps) })).status, 204);
+    assert.equal((await call(app, 1)).status, 201);
+  });
+
+  test('IP addresses and CIDR ranges, IPv4 and IPv6, with expiry', async () => {
+    const { app, deps } = await setup();
+    const block = (body: object) => app.request('/api/admin/blocks', json(body, admin(deps)));
+    assert.equal((await block({ ip: '203.0.113.0/24' })).status, 201);
+    assert.equal((await block({ ip: '2001:db8::/32' })).status, 201);
+    assert.equal((await block({ ip: '198.51.100.9', expiresAt: '2000-01-01T00:00:00Z' })).status, 201);
+    assert.equal((await call(app, 1, '203.0.113.77')).status, 403);
+    assert.equal((await call(app, 2, '2001:db8:1::5')).status, 403);
+    assert.equal((await call(app, 3, '198.51.100.9')).status, 201, 'an expired block no longer applies');
+    assert.equal((await call(app, 4, '203.0.114.1')).status, 201);
+
+    const listed = await (await app.request('/api/admin/blocks', { headers: admin(deps) })).json();
+    assert.deepEqual(listed.blocks.map((b: { ip?: string }) => b.ip).sort(), ['198.51.100.9', '2001:db8::/32', '203.0.113.0/24']);
+  });
+
+  test('bad entries name their field; the API needs the admin token', async () => {
+    const { app, deps } = await setup();
+    const bad = async (body: object, field: string) => {
+      const response = await app.request('/api/admin/blocks', json(body, admin(deps)));
+      assert.equal(response.status, 422);
+      assert.equal((await response.json()).error.field, field);
+    };
+    await bad({ ip: '300.1.1.1' }, 'ip');
+    await bad({ ip: '10.0.0.0/33' }, 'ip');
+    await bad({ phone: 'nope' }, 'phone');
+    await bad({}, 'phone');
+    await bad({ phone: '+18025551001', ip: '10.0.0.1' }, 'phone');
+    await bad({ ip: '10.0.0.1', expiresAt: 'tomorrow' }, 'expiresAt');
+    assert.equal((await app.request('/api/admin/blocks')).status, 401);
+    assert.equal((await app.request('/api/admin/blocks/1', { method: 'DELETE' })).status, 401);
+    assert.equal((await app.request('/api/admin/blocks/999', { method: 'DELETE', headers: admin(deps) })).status, 404);
+  });
+});
