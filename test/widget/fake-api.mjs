@@ -1,0 +1,218 @@
+// A fake call-power server for the widget's browser tests, as web-test-runner (Koa) middleware.
+// It implements the public API the widget talks to (campaigns, targets, calls, call events over SSE,
+// the error envelope) with fixtures chosen by campaign id, ZIP code and phone number.
+// Tests drive "manual" calls a step at a time through POST /fake/calls/:id/step.
+import { PassThrough } from 'node:stream';
+
+const senators = {
+  CA: [
+    { id: 'P000145', name: 'Alex Padilla', title: 'Senator', party: 'D', state: 'CA', district: null, phone: '+12022243553' },
+    { id: 'S001150', name: 'Adam Schiff', title: 'Senator', party: 'D', state: 'CA', district: null, phone: '+12022243841' },
+  ],
+  NY: [
+    { id: 'S000148', name: 'Charles Schumer', title: 'Senator', party: 'D', state: 'NY', district: null, phone: '+12022246542' },
+    { id: 'G000555', name: 'Kirsten Gillibrand', title: 'Senator', party: 'D', state: 'NY', district: null, phone: '+12022244451' },
+  ],
+};
+const representatives = {
+  'CA-11': { id: 'P000197', name: 'Nancy Pelosi', title: 'Representative', party: 'D', state: 'CA', district: 'CA-11', phone: '+12022254965' },
+  'CA-12': { id: 'S001231', name: 'Lateefah Simon', title: 'Representative', party: 'D', state: 'CA', district: 'CA-12', phone: '+12022252661' },
+  'NY-12': { id: 'N000002', name: 'Jerrold Nadler', title: 'Representative', party: 'D', state: 'NY', district: 'NY-12', phone: '+12022255635' },
+};
+const customTargets = [
+  { id: 'c1', name: 'Pat Jones', title: 'Mayor', party: '', state: 'CA', district: null, phone: '+14155550101' },
+  { id: 'c2', name: 'Sam Lee', title: 'Council Member', party: '', state: 'CA', district: null, phone: '+14155550102' },
+];
+
+const base = {
+  status: 'active',
+  script: 'Hello, my name is … and I live in your district. I’m calling {title} {name} to ask for their support.',
+  targetMode: 'congress',
+  locale: 'en',
+  countries: ['US'],
+};
+const campaigns = {
+  demo: { ...base, id: 'demo', name: 'Call Congress', nextStep: { kind: 'again', text: 'Call again tomorrow to keep up the pressure.' } },
+  custom: { ...base, id: 'custom', name: 'Call City Hall', targetMode: 'custom', script: 'Please fund the library, {title}.', nextStep: { kind: 'share', url: 'https://example.org/share', text: 'I just called City Hall.' } },
+  espanol: { ...base, id: 'espanol', name: 'Llama al Congreso', locale: 'es' },
+  overrides: {
+    ...base,
+    id: 'overrides',
+    name: 'Overrides',
+    strings: { callNow: 'Ring me now', 'es.callNow': 'Llámame ya', phoneLabel: 'Mobile number' },
+  },
+  link: { ...base, id: 'link', name: 'Link next', nextStep: { kind: 'link', url: 'https://example.org/donate', text: 'Donate' } },
+  redirect: { ...base, id: 'redirect', name: 'Redirect next', nextStep: { kind: 'redirect', url: 'https://example.org/next' } },
+  paused: { ...base, id: 'paused', name: 'Paused', status: 'paused' },
+  archived: { ...base, id: 'archived', name: 'Archived', status: 'archived' },
+};
+
+const fail = (ctx, status, code, field, headers = {}) => {
+  ctx.status = status;
+  ctx.set(headers);
+  ctx.body = { error: { code, message: `fake ${code}`, ...(field && { field }) } };
+};
+
+/** ZIP 94110 spans CA-11 and CA-12; 00000 is unknown; 50300 is served only after a delay; any other ZIP is NY-12. */
+function lookup(campaign, zip, district) {
+  if (campaign.targetMode === 'custom') return { targets: customTargets, location: null, split: false };
+  if (zip === '94110') {
+    const districts = ['CA-11', 'CA-12'];
+    const reps = district ? [representatives[district]] : districts.map((d) => representatives[d]);
+    return { targets: [...senators.CA, ...reps], location: { zip, state: 'CA', districts }, split: true, notes: ['Offices are busy today.'] };
+  }
+  return { targets: [...senators.NY, representatives['NY-12']], location: { zip, state: 'NY', districts: ['NY-12'] }, split: false, note: 'Offices close at 5 pm Eastern.' };
+}
+
+/** The snapshots a call goes through: ring the caller, then each office in turn (the second is busy). */
+function timeline(id, targets, callerAnswers) {
+  const steps = [{ status: 'queued', legs: [] }, { status: 'ringing', legs: [] }];
+  if (!callerAnswers) return [...steps, { status: 'no-answer', legs: [] }].map((s) => ({ id, ...s }));
+  const legs = [];
+  const push = (status, leg) => steps.push({ status, legs: leg ? [...legs.slice(0, -1), leg] : [...legs] });
+  push('in-progress');
+  targets.forEach((target, i) => {
+    const ending = i === 1 ? { status: 'busy', duration: 0 } : { status: 'completed', duration: 40 + i };
+    legs.push({ targetId: target.id, status: 'ringing', duration: null });
+    push('in-progress');
+    if (ending.status === 'completed') push('in-progress', { targetId: target.id, status: 'in-progress', duration: null });
+    legs[legs.length - 1] = { targetId: target.id, ...ending };
+    push('in-progress');
+  });
+  push('completed');
+  return steps.map((s) => ({ id, ...s }));
+}
+
+/**
+ * Phones choose how a call behaves: …0100 waits for /fake steps, …0111 never answers,
+ * …0122 has no event stream (the widget must poll), …0133 is refused, …0144 is rate limited,
+ * …0155 finds the campaign paused; any other number runs the whole call by itself.
+ */
+const phones = {
+  manual: '+12025550100',
+  unanswered: '+12025550111',
+  polling: '+12025550122',
+  refused: '+12025550133',
+  limited: '+12025550144',
+  paused: '+12025550155',
+};
+
+export function fakeApi({ stepMs = 25 } = {}) {
+  const calls = new Map();
+  let next = 0;
+
+  const advance = (call) => {
+    if (call.at < call.steps.length - 1) call.at += 1;
+    const snapshot = call.steps[call.at];
+    for (const listener of call.listeners) listener(snapshot);
+    return snapshot;
+  };
+
+  return async function fakeApiMiddleware(ctx, next_) {
+    const path = ctx.path;
+    if (!path.startsWith('/api/') && !path.startsWith('/fake/')) return next_();
+    let m;
+    if ((m = path.match(/^\/api\/campaigns\/([^/]+)$/))) {
+      const campaign = campaigns[m[1]];
+      if (m[1] === 'down') return fail(ctx, 503, 'unavailable');
+      if (!campaign) return fail(ctx, 404, 'not_found');
+      ctx.body = campaign;
+      return;
+    }
+    if ((m = path.match(/^\/api\/campaigns\/([^/]+)\/targets$/))) {
+      const campaign = campaigns[m[1]];
+      if (!campaign) return fail(ctx, 404, 'not_found');
+      const { zip = '', district = '' } = ctx.query;
+      if (campaign.targetMode === 'congress' && !/^\d{5}$/.test(zip)) return fail(ctx, 422, 'invalid_zip', 'zip');
+      if (zip === '00000') return fail(ctx, 422, 'invalid_zip', 'zip');
+      if (zip === '50300') await new Promise((resolve) => setTimeout(resolve, 400));
+      ctx.body = lookup(campaign, zip, district);
+      return;
+    }
+    if ((m = path.match(/^\/api\/campaigns\/([^/]+)\/calls$/)) && ctx.method === 'POST') {
+      const campaign = campaigns[m[1]];
+      if (!campaign) return fail(ctx, 404, 'not_found');
+      const body = await readJson(ctx.req);
+      if (!body || typeof body.phone !== 'string') return fail(ctx, 422, 'invalid_body');
+      if (!/^\+1\d{10}$/.test(body.phone) || body.phone === phones.refused) return fail(ctx, 422, 'invalid_phone', 'phone');
+      if (body.phone === phones.limited) return fail(ctx, 429, 'rate_limited', undefined, { 'Retry-After': '120' });
+      if (body.phone === phones.paused) return fail(ctx, 409, 'campaign_paused');
+      const found = lookup(campaign, body.zip, body.district);
+      if (found.split && !body.district) return fail(ctx, 422, 'district_required', 'district');
+      const targets = found.targets.map(({ phone, ...target }) => target);
+      const id = `call-${++next}-${Math.random().toString(36).slice(2, 10)}`;
+      const mode = Object.keys(phones).find((k) => phones[k] === body.phone) ?? 'auto';
+      calls.set(id, { id, mode, body, targets, steps: timeline(id, targets, mode !== 'unanswered'), at: 0, listeners: new Set() });
+      ctx.status = 201;
+      ctx.body = { call: { id, status: 'queued', targets } };
+      return;
+    }
+    if ((m = path.match(/^\/api\/calls\/([^/]+)$/))) {
+      const call = calls.get(m[1]);
+      if (!call) return fail(ctx, 404, 'not_found');
+      // Polled calls move four steps per request, so a test sees legs begin and end between polls.
+      if (call.mode === 'polling') for (let i = 0; i < 3; i++) advance(call);
+      ctx.body = call.mode === 'polling' ? advance(call) : call.steps[call.at];
+      return;
+    }
+    if ((m = path.match(/^\/api\/calls\/([^/]+)\/events$/))) {
+      const call = calls.get(m[1]);
+      if (!call) return fail(ctx, 404, 'not_found');
+      if (call.mode === 'polling') return fail(ctx, 500, 'internal');
+      streamCall(ctx, call, call.mode === 'manual' ? 0 : stepMs, advance);
+      return;
+    }
+    if ((m = path.match(/^\/fake\/calls\/([^/]+)\/step$/)) && ctx.method === 'POST') {
+      const call = calls.get(m[1]);
+      if (!call) return fail(ctx, 404, 'not_found');
+      ctx.body = advance(call);
+      return;
+    }
+    if (path === '/fake/calls/last') {
+      ctx.body = [...calls.values()].at(-1)?.body ?? null;
+      return;
+    }
+    return next_();
+  };
+}
+
+/** Server-sent events: the current snapshot now, then every change; closed after a final status. */
+function streamCall(ctx, call, stepMs, advance) {
+  const stream = new PassThrough();
+  ctx.req.socket.setTimeout(0);
+  ctx.req.socket.setNoDelay(true);
+  ctx.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+  ctx.status = 200;
+  ctx.body = stream;
+  const final = (s) => !['queued', 'ringing', 'in-progress'].includes(s.status);
+  let timer;
+  const send = (snapshot) => {
+    stream.write(`event: call\ndata: ${JSON.stringify(snapshot)}\n\n`);
+    if (final(snapshot)) {
+      clearInterval(timer);
+      call.listeners.delete(send);
+      stream.end();
+    }
+  };
+  call.listeners.add(send);
+  ctx.req.on('close', () => {
+    clearInterval(timer);
+    call.listeners.delete(send);
+  });
+  send(call.steps[call.at]);
+  if (stepMs) timer = setInterval(() => advance(call), stepMs);
+}
+
+function readJson(req) {
+  return new Promise((resolve) => {
+    let text = '';
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        resolve(null);
+      }
+    });
+  });
+}

@@ -1,0 +1,134 @@
+import type { Lang } from './strings.ts';
+
+/** A campaign as `GET /api/campaigns/:id` shows it to the public. */
+export interface Campaign {
+  id: string;
+  name: string;
+  status: 'active' | 'paused' | 'archived';
+  /** What to say; `{title}`, `{name}` (or any other field of the office being called) are filled in. */
+  script: string;
+  targetMode: 'congress' | 'custom';
+  locale: Lang;
+  countries: string[];
+  strings?: Record<string, string>;
+  nextStep?: NextStep;
+}
+
+/** What the campaign asks a caller to do once the call is over. */
+export interface NextStep {
+  kind: 'share' | 'link' | 'redirect' | 'again';
+  url?: string;
+  text?: string;
+}
+
+/** An office to call, as the targets lookup returns it. */
+export interface Target {
+  id: string;
+  name: string;
+  title: string;
+  party: string;
+  state: string;
+  district: string | null;
+  phone: string;
+}
+
+/** A target as a placed call lists it: the client never handles office numbers for a call. */
+export type CallTarget = Omit<Target, 'phone'>;
+
+export interface Lookup {
+  targets: Target[];
+  location: { zip: string; state: string; districts: string[] } | null;
+  /** True when the ZIP spans districts: the caller may choose one of `location.districts`. */
+  split: boolean;
+  note?: string;
+  notes?: string[];
+}
+
+export interface PlacedCall {
+  id: string;
+  status: CallStatus;
+  targets: CallTarget[];
+}
+
+/** Twilio's call statuses, for the caller's own leg. */
+export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
+/** Twilio's `DialCallStatus`, for each office dialed. */
+export type LegStatus = Exclude<CallStatus, 'queued'>;
+
+export interface CallSnapshot {
+  id: string;
+  status: CallStatus;
+  legs: { targetId: string; status: LegStatus; duration: number | null }[];
+}
+
+/** Every error the widget reports, each with words for the caller in the strings table. */
+export type ErrorCode =
+  | 'invalid_phone'
+  | 'invalid_zip'
+  | 'invalid_district'
+  | 'invalid_body'
+  | 'not_found'
+  | 'campaign_paused'
+  | 'campaign_archived'
+  | 'rate_limited'
+  | 'network'
+  | 'unavailable'
+  | 'unknown'
+  | 'call_unanswered'
+  | 'call_failed';
+
+export type Field = 'phone' | 'zip' | 'district';
+
+/** Server codes the widget has words for; any other becomes the named field's own code, or a code for its status. */
+const knownCode = /^(invalid_(phone|zip|district|body)|not_found|campaign_(paused|archived)|rate_limited|unavailable)$/;
+
+export class ApiError {
+  constructor(
+    readonly code: ErrorCode,
+    readonly status = 0,
+    readonly field?: Field,
+    /** Seconds until a rate-limited caller may try again, from `Retry-After`. */
+    readonly retryAfter?: number,
+  ) {}
+}
+
+export const isFinal = (status: CallStatus) => !['queued', 'ringing', 'in-progress'].includes(status);
+
+async function request<T>(url: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, init?.body ? { ...init, headers: { 'content-type': 'application/json' } } : init);
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ApiError('network');
+  }
+  if (res.ok) return res.json() as Promise<T>;
+  const { code = '', field: named } = ((await res.json().catch(() => null)) as { error?: { code?: string; field?: string } } | null)?.error ?? {};
+  const field = named === 'phone' || named === 'zip' || named === 'district' ? named : undefined;
+  // Retry-After in seconds, as the API sends it (a cross-origin page reads it only if the server exposes it).
+  const retryAfter = parseInt(res.headers.get('retry-after')!);
+  throw new ApiError(
+    knownCode.test(code) ? (code as ErrorCode) : field ? `invalid_${field}` : res.status >= 500 ? 'unavailable' : res.status === 404 ? 'not_found' : 'unknown',
+    res.status,
+    field,
+    retryAfter >= 0 ? retryAfter : undefined,
+  );
+}
+
+const campaignUrl = (base: string, id: string) => `${base}/api/campaigns/${encodeURIComponent(id)}`;
+
+export const getCampaign = (base: string, id: string) => request<Campaign>(campaignUrl(base, id));
+
+export function lookUpTargets(base: string, id: string, zip: string, district: string, signal: AbortSignal) {
+  const query = new URLSearchParams();
+  if (zip) query.set('zip', zip);
+  if (district) query.set('district', district);
+  return request<Lookup>(`${campaignUrl(base, id)}/targets?${query}`, { signal });
+}
+
+export const placeCall = (base: string, id: string, body: { phone: string; zip?: string; district?: string }) =>
+  request<{ call: PlacedCall }>(`${campaignUrl(base, id)}/calls`, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.call);
+
+export const callUrl = (base: string, callId: string) => `${base}/api/calls/${encodeURIComponent(callId)}`;
+
+export const getCall = (base: string, callId: string) => request<CallSnapshot>(callUrl(base, callId));
