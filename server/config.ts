@@ -27,6 +27,7 @@ const Env = z
     SECRET_KEY: optional(z.string().min(32, 'must be at least 32 characters')),
     DEMO_LEG_SECONDS: z.coerce.number().min(0).max(600).default(4),
     TRUSTED_PROXY_HEADER: optional(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name like X-Forwarded-For')),
+    WEBHOOK_BUDGET_MS: z.coerce.number().int().min(50).max(14_000).default(10_000),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(400),
     CONGRESS_DATA_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(120),
   })
@@ -64,7 +65,9 @@ export interface Config {
   demoLegSeconds: number;
   /** Set only behind a proxy that overwrites it: the header that carries the client's address. */
   trustedProxyHeader?: string;
-  /** Call records older than this are deleted (per-target and per-hour tallies stay). */
+  /** A Twilio webhook is answered within this long, slow store or not (Twilio's limit is 15 s). */
+  webhookBudgetMs: number;
+  /** Call records older than this lose the caller's hash, ZIP and district (tallies stay whole). */
   retentionDays: number;
   /** Warn at start (and flag in /health) when the Congress data is older than this. */
   congressDataMaxAgeDays: number;
@@ -121,5 +124,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     congressDataMaxAgeDays: env.CONGRESS_DATA_MAX_AGE_DAYS,
     trustedProxyHeader: env.TRUSTED_PROXY_HEADER,
     retentionDays: env.RETENTION_DAYS,
+    webhookBudgetMs: env.WEBHOOK_BUDGET_MS,
   };
 }

@@ -1,5 +1,6 @@
 import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
+import { validator } from 'hono/validator';
 import type { z } from 'zod';
 import { fromZodError } from './errors.ts';
 
@@ -17,5 +18,17 @@ export function validate<T extends z.ZodType, Target extends keyof ValidationTar
       const field = String(result.error.issues[0]?.path[0] ?? '');
       throw fromZodError(result.error, codes[field]);
     }
+  });
+}
+
+/**
+ * A Twilio webhook's parameters: the form body, over whatever our own URL carried in its query
+ * (a re-prompt's attempt number, or the parameters a held request re-sends; see webhook-budget.ts).
+ */
+export function validateTwilio<T extends z.ZodType>(schema: T) {
+  return validator('form', (form, c) => {
+    const result = schema.safeParse({ ...c.req.query(), ...form });
+    if (!result.success) throw fromZodError(result.error);
+    return result.data as z.output<T>;
   });
 }

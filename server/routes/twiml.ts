@@ -17,11 +17,12 @@ import {
 import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { twilioSignature } from '../middleware/twilio-signature.ts';
+import { webhookBudget } from '../middleware/webhook-budget.ts';
 import { hashPhone } from '../phone.ts';
 import { candidateRepresentatives, locate, resolveTargets } from '../targets/resolve.ts';
 import { admitCaller, capOffices } from '../limits/admission.ts';
 import type { Target } from '../targets/target.ts';
-import { validate } from '../validate.ts';
+import { validateTwilio } from '../validate.ts';
 
 const xml = (c: Context, twiml: string) => c.body(twiml, 200, { 'Content-Type': 'text/xml; charset=utf-8' });
 
@@ -44,7 +45,7 @@ function refusalPrompt(error: unknown): 'limited' | 'refused' | undefined {
   throw error;
 }
 
-export function twimlRoutes({ config, store: { db }, notifier, congress, blocklist, secretKey }: AppDeps) {
+export function twimlRoutes({ config, store: { db }, notifier, congress, blocklist, secretKey, log }: AppDeps) {
   const flow = (call: Call, campaign: Campaign) => new CallFlow(call, campaign, config.publicUrl);
   const load = async (id: string) => {
     const call = await findCall(db, id);
@@ -77,19 +78,20 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
 
   return new Hono()
     .use(twilioSignature({ authToken: config.twilio.authToken, publicUrl: config.publicUrl }))
+    .use(webhookBudget({ ms: config.webhookBudgetMs, publicUrl: config.publicUrl, log }))
 
     .post('/calls/:id/answer', async (c) => {
       const found = await load(c.req.param('id'));
       return found ? step(c, found.call, found.flow.answer()) : xml(c, hangupTwiml());
     })
 
-    .post('/calls/:id/gate', validate('form', GatherResult), async (c) => {
+    .post('/calls/:id/gate', validateTwilio(GatherResult), async (c) => {
       const found = await load(c.req.param('id'));
       if (!found) return xml(c, hangupTwiml());
       return step(c, found.call, found.flow.gate(c.req.valid('form').Digits));
     })
 
-    .post('/calls/:id/legs/:n', validate('form', DialResult), async (c) => {
+    .post('/calls/:id/legs/:n', validateTwilio(DialResult), async (c) => {
       const found = await load(c.req.param('id'));
       const n = found && position(found.call, c.req.param('n'));
       if (!found || n === undefined) return xml(c, hangupTwiml());
@@ -98,7 +100,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       return step(c, found.call, found.flow.afterLeg(n, DialCallStatus));
     })
 
-    .post('/calls/:id/legs/:n/status', validate('form', LegStatus), async (c) => {
+    .post('/calls/:id/legs/:n/status', validateTwilio(LegStatus), async (c) => {
       const id = c.req.param('id');
       const n = Number(c.req.param('n'));
       if (c.req.valid('form').CallStatus === 'in-progress' && Number.isInteger(n) && (await markLegAnswered(db, id, n))) {
@@ -107,7 +109,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       return c.body(null, 204);
     })
 
-    .post('/calls/:id/status', validate('form', StatusCallback), async (c) => {
+    .post('/calls/:id/status', validateTwilio(StatusCallback), async (c) => {
       const id = c.req.param('id');
       const { CallStatus, CallDuration } = c.req.valid('form');
       if (await advanceCallStatus(db, id, CallStatus, CallDuration)) notifier.changed(id);
@@ -115,7 +117,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
     })
 
     // Call-in: the campaign number's Voice URL is {PUBLIC_URL}/twiml/inbound, its status callback /twiml/inbound/status.
-    .post('/inbound', validate('form', Inbound), async (c) => {
+    .post('/inbound', validateTwilio(Inbound), async (c) => {
       const { CallSid, From, To } = c.req.valid('form');
       const campaign = await findCampaignByCallIn(db, To);
       if (!campaign) return xml(c, hangupTwiml());
@@ -131,14 +133,14 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       return step(c, call, flow(call, campaign).welcome());
     })
 
-    .post('/inbound/status', validate('form', InboundStatus), async (c) => {
+    .post('/inbound/status', validateTwilio(InboundStatus), async (c) => {
       const { CallSid, CallStatus, CallDuration } = c.req.valid('form');
       const call = await findCallBySid(db, CallSid);
       if (call && (await advanceCallStatus(db, call.id, CallStatus, CallDuration))) notifier.changed(call.id);
       return c.body(null, 204);
     })
 
-    .post('/calls/:id/zip', validate('form', GatherResult), async (c) => {
+    .post('/calls/:id/zip', validateTwilio(GatherResult), async (c) => {
       const found = await load(c.req.param('id'));
       if (!found) return xml(c, hangupTwiml());
       const { call, campaign } = found;
@@ -163,7 +165,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       return step(c, updated, flow(updated, campaign).connect());
     })
 
-    .post('/calls/:id/district', validate('form', GatherResult), async (c) => {
+    .post('/calls/:id/district', validateTwilio(GatherResult), async (c) => {
       const found = await load(c.req.param('id'));
       if (!found?.call.zip) return xml(c, hangupTwiml());
       const { call, campaign } = found;

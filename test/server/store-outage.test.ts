@@ -1,44 +1,19 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket, connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
 import { LOCAL_POSTGRES, openTestStore, type TestStore } from '../support/store.ts';
 import { testDeps } from '../support/app.ts';
 import { json } from '../support/server.ts';
+import { TcpProxy } from '../support/tcp-proxy.ts';
 
-/** A TCP hop in front of PostgreSQL that the test can cut and restore, like a database restart. */
-class CuttableProxy {
-  #server?: Server;
-  readonly #sockets = new Set<Socket>();
-  port = 0;
-
-  async open(): Promise<void> {
-    this.#server = createServer((client) => {
-      const upstream = connect(5432, '127.0.0.1');
-      for (const socket of [client, upstream]) {
-        this.#sockets.add(socket);
-        socket.on('close', () => this.#sockets.delete(socket)).on('error', () => {});
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.#server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.#server.address() as { port: number }).port;
-  }
-
-  async cut(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise((resolve) => this.#server!.close(resolve));
-  }
-}
-
-const proxy = new CuttableProxy();
+const proxy = new TcpProxy();
 let store: TestStore;
 
 before(async () => {
   await proxy.open();
   store = await openTestStore({
     url: LOCAL_POSTGRES,
-    connectVia: (url) => Object.assign(new URL(url), { port: String(proxy.port) }),
+    connectVia: proxy.route,
   });
   await ensureDemoCampaign(store.db);
 });
