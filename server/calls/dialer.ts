@@ -140,6 +140,19 @@ export class Dialer {
     const base = `${publicUrl}/twiml/calls/${call.id}`;
     try {
       if (!call.phone) throw Object.assign(new Error('the number is no longer stored'), { status: 400 });
+      const placed =
+        call.dialAttempts > 1
+          ? await this.#placedBefore(call, call.phone).catch((error) => {
+              // Unverifiable: better a possible second ring than a supporter never called.
+              log(`dialer: call ${call.id}: cannot list earlier calls: ${restFailure(error)}`);
+              return undefined;
+            })
+          : undefined;
+      if (placed) {
+        log(`dialer: call ${call.id} was placed by an earlier attempt (${placed}); not dialing again`);
+        await db.update(calls).set({ twilioSid: placed, updatedAt: sql`now()` }).where(eq(calls.id, call.id));
+        return;
+      }
       const campaign = await findCampaign(db, call.campaignId);
       const created = await client.calls.create({
         to: call.phone,
@@ -166,5 +179,23 @@ export class Dialer {
       await failCall(db, call.id, code, message);
     }
     notifier.changed(call.id);
+  }
+
+  /**
+   * A retry may follow an attempt whose outcome we never learned (the process died between Twilio
+   * accepting the call and us storing its sid, and the call's callbacks found nobody). Twilio has no
+   * idempotency key for calls, so ask it: an outbound call to this number since ours was queued, that
+   * no other call of ours has claimed, is ours.
+   */
+  async #placedBefore(call: Call, phone: string): Promise<string | undefined> {
+    const { db, client } = this.#options;
+    const since = new Date(call.createdAt.getTime() - 60_000);
+    const recent = (await client.calls.list({ to: phone, startTimeAfter: since, limit: 50 })).filter(
+      (placed) => placed.direction === 'outbound-api' && placed.dateCreated.getTime() >= call.createdAt.getTime() - 5_000,
+    );
+    if (!recent.length) return undefined;
+    const sids = recent.map((placed) => placed.sid);
+    const claimed = new Set((await db.select({ sid: calls.twilioSid }).from(calls).where(inArray(calls.twilioSid, sids))).map((row) => row.sid));
+    return recent.filter((placed) => !claimed.has(placed.sid)).sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime())[0]?.sid;
   }
 }
