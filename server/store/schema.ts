@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { CampaignSettings } from '../campaigns/settings.ts';
 import type { Target } from '../targets/target.ts';
 
@@ -80,8 +80,15 @@ export const calls = pgTable(
     endedAt: timestamp('ended_at', { withTimezone: true }),
     /** Legs that reached an office, bumped with the tallies: a call with one or more "converted". */
     completedLegs: integer('completed_legs').notNull().default(0),
+    /** Referral code the widget passed (`?ref=`), broken out in stats and the public counter. */
+    ref: text('ref'),
+    /** Host-page metadata the widget passed (data-* attributes, `meta`), for the campaign's webhooks. */
+    meta: jsonb('meta').$type<Record<string, string | number | boolean>>(),
+    /** Placed by the call-again schedule rather than by the supporter. */
+    scheduled: boolean('scheduled').notNull().default(false),
   },
   (t) => [
+    index('calls_campaign_ref_idx').on(t.campaignId, t.ref).where(sql`${t.ref} is not null`),
     // Covers the stats' per-hour scan (calls started, callers reached, converted) without the wide rows.
     index('calls_campaign_stats_idx').on(t.campaignId, t.createdAt, t.answeredAt, t.completedLegs),
     uniqueIndex('calls_twilio_sid_idx').on(t.twilioSid),
@@ -102,6 +109,8 @@ export const legs = pgTable(
     /** `ringing`/`in-progress` while dialing, then Twilio's DialCallStatus. */
     status: text('status').notNull(),
     duration: integer('duration'),
+    /** What the supporter reported (keypad or widget): spoke, voicemail or unavailable. */
+    outcome: text('outcome'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -121,6 +130,10 @@ export const targetCounts = pgTable(
     targetId: text('target_id').notNull(),
     name: text('name').notNull(),
     ...tallies(),
+    /** Outcomes supporters reported for this office's completed legs. */
+    spoke: integer('spoke').notNull().default(0),
+    voicemail: integer('voicemail').notNull().default(0),
+    unavailable: integer('unavailable').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.targetId] })],
 );
@@ -188,4 +201,31 @@ export const blocks = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('blocks_kind_value_idx').on(t.kind, t.value)],
+);
+
+/**
+ * Supporters who asked to be called again. Their number is needed to ring them, so it is kept —
+ * encrypted with a key derived from SECRET_KEY — until they opt out.
+ */
+export const supporters = pgTable(
+  'supporters',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    phoneHash: text('phone_hash').notNull(),
+    /** AES-256-GCM; null once they opt out. */
+    phoneSealed: text('phone_sealed'),
+    zip: text('zip'),
+    district: text('district'),
+    optedInAt: timestamp('opted_in_at', { withTimezone: true }).notNull().defaultNow(),
+    optedOutAt: timestamp('opted_out_at', { withTimezone: true }),
+    nextCallAt: timestamp('next_call_at', { withTimezone: true }),
+    lastCalledAt: timestamp('last_called_at', { withTimezone: true }),
+    callsPlaced: integer('calls_placed').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.campaignId, t.phoneHash] }),
+    index('supporters_due_idx').on(t.nextCallAt).where(sql`${t.optedOutAt} is null`),
+  ],
 );
