@@ -30,12 +30,12 @@ const properties = [...fields.values()].map((f) => [code(f.name), code(f.type?.t
 /** The caller-facing strings, in both languages, from widget/internal/strings.ts: the keys a campaign's `strings` may override. */
 function strings() {
   const source = readFileSync('widget/internal/strings.ts', 'utf8');
-  const table = (name) => {
-    const body = source.slice(source.indexOf(`const ${name}`), source.indexOf('\n};', source.indexOf(`const ${name}`)));
-    return new Map([...body.matchAll(/^  '?([\w-]+)'?: '(.*)',$/gm)].map(([, key, value]) => [key, value.replace(/\\'/g, "'")]));
-  };
-  const es = table('es');
-  return [...table('en')].map(([key, en]) => [code(key), en, es.get(key)]);
+  const quoted = "'((?:[^'\\\\]|\\\\.)*)'";
+  const row = new RegExp(`^  '?([\\w-]+)'?: \\[${quoted}, ${quoted}\\],$`, 'gm');
+  const unescape = (text) => text.replace(/\\'/g, "'");
+  const rows = [...source.matchAll(row)].map(([, key, en, es]) => [code(key), unescape(en), unescape(es)]);
+  if (!rows.length) throw new Error('No strings found in widget/internal/strings.ts');
+  return rows;
 }
 
 const markdown = [

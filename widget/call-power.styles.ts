@@ -137,6 +137,11 @@ export default unsafeCSS(`
     color: var(--_fg);
   }
 
+  [aria-pressed='true'] {
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
+
   .actions {
     display: flex;
     flex-wrap: wrap;
@@ -153,10 +158,15 @@ export default unsafeCSS(`
   fieldset label {
     display: inline-block;
     padding: 0.625rem 1rem 0.625rem 0;
+  }
+
+  fieldset label,
+  .check {
     font-weight: 400;
   }
 
-  [type='radio'] {
+  [type='radio'],
+  [type='checkbox'] {
     width: 1.25em;
     height: 1.25em;
     margin-inline-end: 0.5rem;
@@ -180,6 +190,13 @@ export default unsafeCSS(`
 
   [aria-current] {
     outline: 2px solid var(--_accent);
+  }
+
+  /* On a line of its own under the office's name and status. */
+  .outcome {
+    flex-basis: 100%;
+    align-items: center;
+    margin: 0.5rem 0;
   }
 
   .dot {
@@ -228,6 +245,10 @@ export default unsafeCSS(`
 
     :host([layout='compact']) form > button {
       grid-row: 2;
+    }
+
+    :host([layout='compact']) .check {
+      grid-area: 4 / 1 / 5 / -1;
     }
   }
 

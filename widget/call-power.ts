@@ -1,30 +1,29 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import styles from './call-power.styles.ts';
-import {
-  CallPowerCallEndedEvent,
-  CallPowerCallStartedEvent,
-  CallPowerErrorEvent,
-  CallPowerLegEndedEvent,
-  CallPowerLegStartedEvent,
-  CallPowerSubmitEvent,
-  CallPowerTargetsEvent,
-  type TargetOutcome,
-} from './events.ts';
+import { CallPowerEvent, type CallPowerEventDetails } from './events.ts';
 import {
   ApiError,
   getCampaign,
+  getCount,
   isFinal,
   lookUpTargets,
   placeCall,
+  reportOutcome,
   type CallSnapshot,
   type CallTarget,
   type Campaign,
+  type Count,
   type Field,
   type Lookup,
+  type Meta,
+  type NextStep,
+  type Outcome,
   type PlacedCall,
 } from './internal/api.ts';
 import { checkPhone } from './internal/phone.ts';
+import { whileVisible } from './internal/poll.ts';
 import { watchCall } from './internal/progress.ts';
+import { cleanMeta, validRef } from './internal/referral.ts';
 import { format, stringsFor, toLang, type Lang, type Strings } from './internal/strings.ts';
 
 /** The caller's path through the widget; each phase is also a custom state, e.g. `:state(calling)`. */
@@ -33,8 +32,21 @@ export type Phase = 'idle' | 'looking-up' | 'confirm' | 'calling' | 'done' | 'er
 /** Where the script itself was loaded from: the API's default home. */
 const scriptOrigin = new URL(import.meta.url).origin;
 const redirectDelay = 3000;
+/** How often a shown counter asks for the live total (the server caches it a few seconds). */
+const countEvery = 15000;
+const outcomes: Outcome[] = ['spoke', 'voicemail', 'unavailable'];
+/** Share links for browsers without the Web Share API; `{url}` and `{text}` are filled in, encoded. */
+const shareLinks = {
+  WhatsApp: 'https://wa.me/?text={text}%20{url}',
+  Facebook: 'https://www.facebook.com/sharer/sharer.php?u={url}',
+  X: 'https://x.com/intent/post?text={text}&url={url}',
+  Bluesky: 'https://bsky.app/intent/compose?text={text}%20{url}',
+  email: 'mailto:?body={text}%20{url}',
+};
 
 const isActive = (status?: string) => status === 'ringing' || status === 'in-progress';
+/** Whether an office answered: Twilio reports `answered` rather than `completed` in some hang-ups. */
+const answered = (status?: string) => status === 'completed' || status === 'answered';
 const safeUrl = (url?: string) => (url && /^https?:\/\//i.test(url) ? url : undefined);
 
 interface ShownError {
@@ -52,6 +64,10 @@ interface ShownError {
  * and whenever scripts are blocked, is hidden once the widget runs, and comes back if the
  * campaign cannot be loaded.
  *
+ * Each call carries a referral code (the `ref` attribute, else the page URL's `?ref=`) and the
+ * host page's metadata: the element's `data-*` attributes (`data-source="newsletter"` is
+ * `{ source: "newsletter" }`) merged under the `meta` property.
+ *
  * @summary Click-to-call for advocacy campaigns.
  *
  * @attr {string} lang - `en` or `es` (a tag such as `es-MX` counts as `es`); defaults to the closest `[lang]` on the page, then the campaign's locale.
@@ -60,23 +76,27 @@ interface ShownError {
  * @slot heading - The heading; defaults to the campaign's name.
  * @slot intro - Introductory text above the form.
  * @slot thank-you - Extra content shown once the call is done (mark it `hidden` so it stays hidden before the widget runs).
+ * @slot next - The host page's own next step, such as a sign-up form, shown after the campaign's once the call is done (mark it `hidden` too).
  *
  * @fires {CallPowerSubmitEvent} call-power-submit - The caller sent the form. `detail`: `{ campaign, phone, zip }`, the phone in E.164. Cancelable: `preventDefault()` stops the lookup.
  * @fires {CallPowerTargetsEvent} call-power-targets - The offices were looked up (again after a district is chosen). `detail`: `{ campaign, targets, location, split, note? }`.
  * @fires {CallPowerCallStartedEvent} call-power-call-started - The server accepted the call. `detail`: `{ campaign, callId, targets }`.
  * @fires {CallPowerLegStartedEvent} call-power-leg-started - An office is being dialed. `detail`: `{ callId, target, index }`.
  * @fires {CallPowerLegEndedEvent} call-power-leg-ended - A dialed office's leg ended. `detail`: `{ callId, target, index, status, duration }`, `status` being Twilio's DialCallStatus.
- * @fires {CallPowerCallEndedEvent} call-power-call-ended - The call is over. `detail`: `{ callId, status, outcomes }`, one outcome `{ target, status, duration }` per target (`status` is `not-called` for offices never dialed). Cancelable: `preventDefault()` skips the campaign's redirect.
+ * @fires {CallPowerOutcomeEvent} call-power-outcome - The caller said how a call to an office went, with the widget's buttons (also after the call ended). `detail`: `{ callId, target, index, outcome }`, `outcome` (`spoke`, `voicemail` or `unavailable`) as the server recorded it: the first report wins, so it may be one keyed in on the phone.
+ * @fires {CallPowerCallEndedEvent} call-power-call-ended - The call is over. `detail`: `{ callId, status, legs }`, one `{ targetId, name, status, duration, outcome }` per target (`status` is `not-called` for offices never dialed, `outcome` is null until the caller says). Cancelable: `preventDefault()` skips the campaign's redirect.
  * @fires {CallPowerErrorEvent} call-power-error - Something went wrong; the caller sees why, with a way to retry. `detail`: `{ code, message, status, field?, retryAfter? }`.
  *
  * @csspart form - The phone and ZIP form.
- * @csspart label - Each field's label.
+ * @csspart label - Each field's label (and the call-again checkbox's).
  * @csspart input - The phone and ZIP inputs.
  * @csspart field-error - A message next to a field that needs fixing.
- * @csspart button - Every button (and the next-step link); secondary ones also have part `secondary`.
- * @csspart secondary - Secondary buttons, such as "Change my details".
+ * @csspart button - Every button (and the next-step and share links); secondary ones also have part `secondary`.
+ * @csspart secondary - Secondary buttons, such as "Change my details", the outcome buttons and the share links.
+ * @csspart outcome - The buttons that say how a call to an office went; the chosen one has `aria-pressed="true"`.
  * @csspart status - The polite live region announcing each step.
  * @csspart error - The error message inside the status region.
+ * @csspart count - The live count of calls (with `show-count`).
  * @csspart targets - The list of offices.
  * @csspart target - One office in that list.
  * @csspart script - The campaign's script to read.
@@ -105,6 +125,10 @@ export class CallPower extends LitElement {
     zip: {},
     layout: { reflect: true },
     lang: { reflect: true },
+    ref: {},
+    meta: { attribute: false },
+    showCount: { type: Boolean, attribute: 'show-count' },
+    countScope: { attribute: 'count-scope' },
   };
 
   /** The campaign's id. */
@@ -115,6 +139,14 @@ export class CallPower extends LitElement {
   declare zip?: string;
   /** `inline` (the default) or `compact`: the fields in one row and no intro. */
   declare layout?: 'inline' | 'compact';
+  /** Referral code stored with each call (letters, digits, `_` and `-`, up to 64); defaults to the page URL's `?ref=`. An invalid code is left out, not an error. */
+  declare ref?: string;
+  /** Host-page metadata stored with each call, e.g. `{ source: 'newsletter' }`: string, number or boolean values, winning over `data-*` attributes. Up to 20 keys of 40 letters, digits, `_` or `-` (starting with a letter) and strings of 200: the rest is left out. */
+  declare meta?: Meta;
+  /** Shows the campaign's live count, refreshed every 15 seconds while the page is visible and when the caller's call ends: the `count` string, whose `{count}` is the calls that reached an office and `{calls}` the calls started. */
+  declare showCount?: boolean;
+  /** `ref` counts only the calls with the widget's referral code (when it has one); by default the whole campaign's. */
+  declare countScope?: 'campaign' | 'ref';
 
   readonly #internals = this.attachInternals?.();
   #phase: Phase = 'idle';
@@ -122,6 +154,8 @@ export class CallPower extends LitElement {
   #loads = 0;
   #phoneText = '';
   #zipText = '';
+  /** The call-again checkbox. */
+  #again = false;
   #touched = { phone: false, zip: false };
   #serverErrors: Partial<Record<Field, ApiError>> = {};
   #busy = false;
@@ -132,12 +166,18 @@ export class CallPower extends LitElement {
   #call?: PlacedCall;
   #snapshot?: CallSnapshot;
   #legsSeen = new Map<string, 'started' | 'ended'>();
+  /** Outcomes reported with the buttons, by target id, until the call's own view shows them. */
+  #said = new Map<string, Outcome>();
   #stopWatch?: () => void;
-  #outcomes: TargetOutcome[] = [];
   #redirect?: ReturnType<typeof setTimeout>;
   #notice = '';
   #shownError?: ShownError;
   #focusWasInside = false;
+  #count?: Count;
+  #stopCount?: () => void;
+  /** The figure when this caller's call ended, and the first different one after it: announced once. */
+  #countBefore?: number;
+  #countNews?: Count;
 
   /** Where the caller is: `idle`, `looking-up`, `confirm`, `calling`, `done` or `error`, as in the custom states. */
   get phase(): Phase {
@@ -147,17 +187,20 @@ export class CallPower extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     if (this.#phase === 'calling' && this.#call && !this.#stopWatch) this.#watch();
+    if (this.hasUpdated) this.#watchCount();
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
     this.#stopWatching();
+    this.#stopCount?.();
     clearTimeout(this.#redirect);
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('zip')) this.#zipText = this.zip ?? '';
     if ((changed.has('campaign') || changed.has('api')) && this.campaign) void this.#loadCampaign();
+    if ((['campaign', 'api', 'showCount', 'countScope', 'ref'] as const).some((key) => changed.has(key))) this.#watchCount();
     this.#focusWasInside = this.matches(':focus-within');
   }
 
@@ -175,10 +218,15 @@ export class CallPower extends LitElement {
     // The view the focus was in is gone: move it to the new view's first stop, not the page's top.
     if (this.#focusWasInside && !this.matches(':focus-within')) this.#focus('[data-focus]');
     if (this.#phase === 'done') {
-      // Authors mark thank-you content `hidden` so it stays hidden before upgrade; slotted, we decide.
-      const slot = this.renderRoot.querySelector<HTMLSlotElement>('slot[name="thank-you"]');
-      for (const el of slot?.assignedElements() ?? []) (el as HTMLElement).hidden = false;
+      // Authors mark this content `hidden` so it stays hidden before upgrade; slotted, we decide.
+      for (const slot of this.renderRoot.querySelectorAll<HTMLSlotElement>('slot[name=thank-you],slot[name=next]')) {
+        for (const el of slot.assignedElements()) (el as HTMLElement).hidden = false;
+      }
     }
+  }
+
+  #emit<K extends keyof CallPowerEventDetails>(type: K, detail: CallPowerEventDetails[K]) {
+    return this.dispatchEvent(new CallPowerEvent(type, detail));
   }
 
   #focus(selector: string) {
@@ -219,6 +267,15 @@ export class CallPower extends LitElement {
     return this.#needsZip ? this.#zipText.trim().slice(0, 5) : '';
   }
 
+  get #ref() {
+    return validRef(this.ref ?? new URLSearchParams(location.search).get('ref'));
+  }
+
+  /** Whether the caller asked to be called again (only ever when the campaign offers it). */
+  get #optedIn() {
+    return this.#again && !!this.#campaign?.callAgain;
+  }
+
   #go(phase: Phase) {
     this.#phase = phase;
     this.requestUpdate();
@@ -240,6 +297,26 @@ export class CallPower extends LitElement {
     }
   }
 
+  /** (Re)starts the live counter as the attributes say. */
+  #watchCount() {
+    this.#stopCount?.();
+    this.#count = undefined;
+    this.#stopCount = this.showCount && this.campaign && this.isConnected ? whileVisible(() => this.#refreshCount(), countEvery) : undefined;
+  }
+
+  async #refreshCount(fresh?: boolean) {
+    const campaign = this.campaign!;
+    try {
+      const count = await getCount(this.#base, campaign, this.countScope === 'ref' ? this.#ref : undefined, fresh);
+      if (campaign !== this.campaign) return;
+      this.#count = count;
+      if (this.#phase === 'done' && !this.#countNews && this.#countBefore !== count.completed) this.#countNews = count;
+      this.requestUpdate();
+    } catch {
+      // A counter that cannot refresh keeps its last figure until the next try.
+    }
+  }
+
   #onSubmit(event: SubmitEvent) {
     event.preventDefault();
     if (this.#busy) return;
@@ -249,7 +326,7 @@ export class CallPower extends LitElement {
     if (!phone.ok || (this.#needsZip && !this.#zipValid)) {
       this.requestUpdate();
       void this.updateComplete.then(() => this.#focus('[aria-invalid="true"]'));
-    } else if (this.dispatchEvent(new CallPowerSubmitEvent({ campaign: this.campaign!, phone: phone.e164, zip: this.#zip }))) {
+    } else if (this.#emit('call-power-submit', { campaign: this.campaign!, phone: phone.e164, zip: this.#zip })) {
       this.#districts = [];
       this.#district = '';
       void this.#lookUp();
@@ -268,7 +345,7 @@ export class CallPower extends LitElement {
       this.#lookup = lookup;
       this.#busy = false;
       this.#go('confirm');
-      this.dispatchEvent(new CallPowerTargetsEvent({ campaign: this.campaign!, ...lookup }));
+      this.#emit('call-power-targets', { campaign: this.campaign!, ...lookup });
     } catch (error) {
       if (abort.signal.aborted) return;
       this.#busy = false;
@@ -290,15 +367,22 @@ export class CallPower extends LitElement {
       return;
     }
     this.#busy = true;
-    this.#call = this.#snapshot = undefined;
+    this.#call = this.#snapshot = this.#countNews = undefined;
     this.#legsSeen.clear();
+    this.#said.clear();
     this.#go('calling');
     try {
-      const zip = this.#zip;
-      const district = this.#district;
-      this.#call = await placeCall(this.#base, this.campaign!, { phone: phone.e164, ...(zip && { zip }), ...(district && { district }) });
+      // Empty values are left out: JSON has no undefined.
+      this.#call = await placeCall(this.#base, this.campaign!, {
+        phone: phone.e164,
+        zip: this.#zip || undefined,
+        district: this.#district || undefined,
+        ref: this.#ref,
+        meta: cleanMeta(this.meta, this.dataset),
+        callAgain: this.#optedIn || undefined,
+      });
       this.#busy = false;
-      this.dispatchEvent(new CallPowerCallStartedEvent({ campaign: this.campaign!, callId: this.#call.id, targets: this.#call.targets }));
+      this.#emit('call-power-call-started', { campaign: this.campaign!, callId: this.#call.id, targets: this.#call.targets });
       this.#watch();
     } catch (error) {
       this.#busy = false;
@@ -335,11 +419,11 @@ export class CallPower extends LitElement {
       const seen = this.#legsSeen.get(leg.targetId);
       if (!seen) {
         this.#legsSeen.set(leg.targetId, 'started');
-        this.dispatchEvent(new CallPowerLegStartedEvent(detail));
+        this.#emit('call-power-leg-started', detail);
       }
       if (seen !== 'ended' && isFinal(leg.status)) {
         this.#legsSeen.set(leg.targetId, 'ended');
-        this.dispatchEvent(new CallPowerLegEndedEvent({ ...detail, status: leg.status, duration: leg.duration }));
+        this.#emit('call-power-leg-ended', { ...detail, status: leg.status, duration: leg.duration });
       }
     }
     if (isFinal(snapshot.status)) this.#end(call, snapshot);
@@ -348,11 +432,14 @@ export class CallPower extends LitElement {
 
   #end(call: PlacedCall, snapshot: CallSnapshot) {
     this.#stopWatch = undefined;
-    this.#outcomes = call.targets.map((target) => {
-      const leg = this.#legOf(target);
-      return { target, status: leg?.status ?? 'not-called', duration: leg?.duration ?? null };
+    const proceed = this.#emit('call-power-call-ended', {
+      callId: call.id,
+      status: snapshot.status,
+      legs: call.targets.map((target) => {
+        const leg = this.#legOf(target);
+        return { targetId: target.id, name: target.name, status: leg?.status ?? 'not-called', duration: leg?.duration ?? null, outcome: this.#outcomeOf(target) ?? null };
+      }),
     });
-    const proceed = this.dispatchEvent(new CallPowerCallEndedEvent({ callId: call.id, status: snapshot.status, outcomes: this.#outcomes }));
     if (!snapshot.legs.length) {
       // No office was ever dialed: the caller never got through, so there is nothing to thank them for.
       const unanswered = snapshot.status === 'busy' || snapshot.status === 'no-answer';
@@ -363,6 +450,32 @@ export class CallPower extends LitElement {
     const url = safeUrl(step?.url);
     if (proceed && step?.kind === 'redirect' && url) this.#redirect = setTimeout(() => location.assign(url), redirectDelay);
     this.#go('done');
+    this.#countBefore = this.#count?.completed;
+    if (this.#stopCount) void this.#refreshCount(true);
+  }
+
+  #outcomeOf(target: CallTarget) {
+    return this.#legOf(target)?.outcome ?? this.#said.get(target.id);
+  }
+
+  async #report(target: CallTarget, outcome: Outcome) {
+    const call = this.#call!;
+    if (this.#outcomeOf(target)) return;
+    const index = call.targets.indexOf(target);
+    // Shown at once, which also keeps a second tap from sending another report.
+    this.#said.set(target.id, outcome);
+    this.#notice = '';
+    this.requestUpdate();
+    try {
+      outcome = (await reportOutcome(this.#base, call.id, index, outcome)).outcome ?? outcome;
+      // The caller may have started another call meanwhile: the event still tells the page.
+      if (call === this.#call) this.#said.set(target.id, outcome);
+      this.#emit('call-power-outcome', { callId: call.id, target, index, outcome });
+    } catch (error) {
+      this.#said.delete(target.id);
+      this.#fail(error);
+    }
+    this.requestUpdate();
   }
 
   /** Shows what is wrong next to its field, in the view that has the field, and focuses it. */
@@ -372,16 +485,20 @@ export class CallPower extends LitElement {
     void this.updateComplete.then(() => this.#focus(`#${field},[name=${field}]`));
   }
 
-  #fail(error: unknown, retry: () => void, fallback = false) {
+  /** Reports an error: next to its field, as the error view with `retry`, or without one as a notice in the current view. */
+  #fail(error: unknown, retry?: () => void, fallback = false) {
     const apiError = error instanceof ApiError ? error : new ApiError('unknown');
     const { code, field, retryAfter, status } = apiError;
+    const message = this.#message(apiError);
     if (field) {
       this.#showFieldError(apiError, field);
-    } else {
+    } else if (retry) {
       this.#shownError = { error: apiError, retry, fallback };
       this.#go('error');
+    } else {
+      this.#notice = message;
     }
-    this.dispatchEvent(new CallPowerErrorEvent({ code, message: this.#message(apiError), status, field, retryAfter }));
+    this.#emit('call-power-error', { code, message, status, field, retryAfter });
   }
 
   #message({ code, retryAfter }: ApiError, s = this.#strings): string {
@@ -402,18 +519,6 @@ export class CallPower extends LitElement {
     this.#notice = '';
     this.#shownError = this.#redirect = undefined;
     this.#go('idle');
-  }
-
-  async #share() {
-    const step = this.#campaign?.nextStep;
-    const url = safeUrl(step?.url) ?? location.href;
-    if (navigator.share) {
-      await navigator.share({ url, text: step?.text ?? '' }).catch(() => undefined);
-    } else {
-      await navigator.clipboard.writeText(url);
-      this.#notice = this.#strings.linkCopied;
-      this.requestUpdate();
-    }
   }
 
   #onInput(event: InputEvent) {
@@ -453,15 +558,21 @@ export class CallPower extends LitElement {
     return targets.find((t) => isActive(this.#legOf(t)?.status)) ?? targets.find((t) => !this.#legOf(t));
   }
 
+  #countText(s: Strings, { calls, completed }: Count) {
+    return format(s.count, { count: completed.toLocaleString(this.#lang), calls: calls.toLocaleString(this.#lang) });
+  }
+
   override render() {
     if (!this.campaign) return html`<slot></slot>`;
     const s = this.#strings;
     const campaign = this.#campaign;
     const shown = this.#shownError;
     const phase = this.#phase;
+    const count = this.#count;
     return html`
       <div class="root" lang=${this.#lang}>
         <slot name="heading">${campaign ? html`<h2>${campaign.name}</h2>` : nothing}</slot>
+        ${count && this.showCount ? html`<p part="count">${this.#countText(s, count)}</p>` : nothing}
         ${campaign && !shown && phase !== 'done' && this.layout !== 'compact' ? html`<slot name="intro"><p>${s.intro}</p></slot>` : nothing}
         ${phase === 'confirm'
           ? this.#renderConfirm(s)
@@ -484,13 +595,21 @@ export class CallPower extends LitElement {
   }
 
   #statusText(s: Strings) {
+    const phase = this.#phase;
     if (!this.#campaign) return s.loading;
-    if (this.#busy && this.#phase !== 'calling') return s.lookingUp;
-    if (this.#phase === 'done') {
-      const reached = this.#outcomes.filter((o) => o.status === 'completed').length;
-      return `${format(s.done, { count: reached, total: this.#outcomes.length })} ${this.#redirect ? s.redirecting : this.#notice}`;
-    }
-    if (this.#phase !== 'calling') return nothing;
+    if (this.#busy && phase !== 'calling') return s.lookingUp;
+    if (phase !== 'calling' && phase !== 'done') return nothing;
+    const news = this.#countNews;
+    // Apart, so that a screen reader announces a notice or a new count rather than the whole region again.
+    return html`${phase === 'done' ? this.#doneText(s) : this.#progressText(s)} ${this.#notice} ${news ? this.#countText(s, news) : ''}`;
+  }
+
+  #doneText(s: Strings) {
+    const reached = this.#snapshot!.legs.filter((l) => answered(l.status)).length;
+    return `${format(s.done, { count: reached, total: this.#call!.targets.length })} ${this.#redirect ? s.redirecting : ''}`;
+  }
+
+  #progressText(s: Strings) {
     const snapshot = this.#snapshot;
     if (!snapshot || snapshot.status === 'queued') return s.placing;
     if (snapshot.status === 'ringing') return format(s.ringingYou, { phone: this.#phoneDisplay });
@@ -531,28 +650,55 @@ export class CallPower extends LitElement {
 
   #renderForm(s: Strings) {
     const phone = this.#phoneCheck;
+    const again = this.#campaign!.callAgain;
     return html`
       <form part="form" novalidate @submit=${this.#onSubmit}>
         ${this.#renderField('phone', s, phone.ok ? format(s.phoneReady, { phone: phone.display }) : s.phoneHint)}
         ${this.#needsZip ? this.#renderField('zip', s) : nothing}
+        ${again
+          ? html`
+              <label part="label" class="check">
+                <input type="checkbox" .checked=${this.#again} @change=${(e: Event) => (this.#again = (e.target as HTMLInputElement).checked)} />
+                ${format(s.callMeAgain, again)}
+              </label>
+            `
+          : nothing}
         <button part="button">${s.submit}</button>
       </form>
     `;
   }
 
-  #renderTargets(label: string, targets: readonly CallTarget[], status?: (target: CallTarget) => string | undefined) {
+  #renderTargets(s: Strings, label: string, targets: readonly CallTarget[], status?: (target: CallTarget) => string | undefined) {
     const active = this.#phase === 'calling' ? this.#activeTarget() : undefined;
     return html`
       <ul part="targets" aria-label=${label}>
         ${targets.map(
-          (t) => html`
+          (t, i) => html`
             <li part="target" aria-current=${t === active && this.#legOf(t) ? 'step' : nothing}>
-              <span><span class="name">${t.title} ${t.name}</span> ${[t.party, t.district || t.state].filter(Boolean).join(' · ')}</span>
-              ${status ? html`<span><span class="dot"></span>${status(t)}</span>` : nothing}
+              <span><span class="name" id="name-${i}">${t.title} ${t.name}</span> ${[t.party, t.district || t.state].filter(Boolean).join(' · ')}</span>
+              ${status ? html`<span><span class="dot"></span>${status(t)}</span>${this.#renderOutcome(s, t, i)}` : nothing}
             </li>
           `,
         )}
       </ul>
+    `;
+  }
+
+  /** Once an office answered, how did it go? The first answer counts, whether keyed on the phone or tapped here. */
+  #renderOutcome(s: Strings, target: CallTarget, i: number) {
+    if (!answered(this.#legOf(target)?.status)) return nothing;
+    const chosen = this.#outcomeOf(target);
+    return html`
+      <div class="actions outcome" role="group" aria-labelledby="name-${i} ask-${i}">
+        <span id="ask-${i}">${s.outcomeAsk}</span>
+        ${outcomes.map(
+          (outcome) => html`
+            <button part="button secondary outcome" aria-pressed=${outcome === chosen} aria-disabled=${!!chosen} @click=${() => this.#report(target, outcome)}>
+              ${s[`outcome-${outcome}`]}
+            </button>
+          `,
+        )}
+      </div>
     `;
   }
 
@@ -578,7 +724,7 @@ export class CallPower extends LitElement {
             </fieldset>
           `
         : nothing}
-      ${this.#renderTargets(s.targetsHeading, lookup.targets)}
+      ${this.#renderTargets(s, s.targetsHeading, lookup.targets)}
       ${[lookup.note, ...(lookup.notes ?? [])].map((note) => (note ? html`<p>${note}</p>` : nothing))}
       <div class="actions">
         <button part="button" @click=${this.#placeCall}>${s.callNow}</button>
@@ -591,7 +737,10 @@ export class CallPower extends LitElement {
   #renderLegs(s: Strings, fallback?: 'not-called') {
     const targets = this.#call?.targets ?? this.#lookup?.targets ?? [];
     const next = this.#activeTarget() ?? targets[0];
-    return this.#renderTargets(s.callHeading, targets, (t) => s[this.#legOf(t)?.status ?? fallback ?? (t === next ? 'pending' : 'waiting')]);
+    return this.#renderTargets(s, s.callHeading, targets, (t) => {
+      const status = this.#legOf(t)?.status;
+      return s[answered(status) ? 'completed' : (status ?? fallback ?? (t === next ? 'pending' : 'waiting'))];
+    });
   }
 
   #renderCalling(s: Strings) {
@@ -610,20 +759,49 @@ export class CallPower extends LitElement {
   }
 
   #renderDone(s: Strings) {
-    const step = this.#campaign?.nextStep;
+    const { nextStep: step, callAgain } = this.#campaign!;
     const url = safeUrl(step?.url);
-    const next =
-      step?.kind === 'share'
-        ? html`<button part="button" @click=${this.#share}>${s.share}</button>`
-        : step?.kind === 'again'
-          ? html`${step.text ? html`<p>${step.text}</p>` : nothing}
-              <button part="button" @click=${this.#startOver}>${s.callAgain}</button>`
-          : url && html`<a part="button" href=${url}>${step!.text || s.submit}</a>`;
     return html`
       <h3 tabindex="-1" data-focus>${s.thanks}</h3>
       <slot name="thank-you"></slot>
-      ${this.#renderLegs(s, 'not-called')} ${next ? html`<div class="actions">${next}</div>` : nothing}
+      ${this.#renderLegs(s, 'not-called')} ${this.#optedIn ? html`<p>${format(s.callingAgain, callAgain!)}</p>` : nothing}
+      ${step?.kind === 'share'
+        ? this.#renderShare(s, step)
+        : step?.kind === 'again'
+          ? this.#optedIn
+            ? nothing
+            : html`
+                <div class="actions">
+                  ${step.text ? html`<p>${step.text}</p>` : nothing}
+                  <button part="button" @click=${this.#startOver}>${s.callAgain}</button>
+                </div>
+              `
+          : url
+            ? html`<div class="actions"><a part="button" href=${url}>${step!.text || s.submit}</a></div>`
+            : nothing}
+      <slot name="next"></slot>
     `;
   }
 
+  /** The Web Share API where the browser has it, else links to share the page (or the campaign's URL) with the campaign's text. */
+  #renderShare(s: Strings, { url, text = '' }: NextStep) {
+    const shared = safeUrl(url) ?? location.href;
+    return html`
+      <div class="actions" role="group" aria-label=${s.share}>
+        ${'share' in navigator
+          ? html`<button part="button" @click=${() => navigator.share({ url: shared, text }).catch(() => undefined)}>${s.share}</button>`
+          : Object.entries(shareLinks).map(
+              ([site, href]) => html`
+                <a
+                  part="button secondary"
+                  href=${format(href, { url: encodeURIComponent(shared), text: encodeURIComponent(text) })}
+                  target=${site === 'email' ? nothing : '_blank'}
+                >
+                  ${site === 'email' ? s.email : site}
+                </a>
+              `,
+            )}
+      </div>
+    `;
+  }
 }

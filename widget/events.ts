@@ -1,13 +1,16 @@
-import type { CallStatus, CallTarget, ErrorCode, Field, LegStatus, Lookup } from './internal/api.ts';
+import type { CallStatus, CallTarget, ErrorCode, Field, LegStatus, Lookup, Outcome } from './internal/api.ts';
 
-export type { CallStatus, CallTarget, ErrorCode, Field, LegStatus, Lookup, Target } from './internal/api.ts';
+export type { CallStatus, CallTarget, ErrorCode, Field, LegStatus, Lookup, Outcome, Target } from './internal/api.ts';
 
-/** How one office's leg of a call ended; `not-called` when the call ended before its turn. */
-export interface TargetOutcome {
-  target: CallTarget;
+/** How the call to one office went; `status` is `not-called` when the call ended before its turn. */
+export interface LegSummary {
+  targetId: string;
+  name: string;
   status: LegStatus | 'not-called';
   /** Seconds connected, when the server reported it. */
   duration: number | null;
+  /** What the caller said happened (by a key on the phone or a button in the widget), if they said. */
+  outcome: Outcome | null;
 }
 
 export interface SubmitDetail {
@@ -34,10 +37,15 @@ export interface LegEndedDetail extends LegDetail {
   status: LegStatus;
   duration: number | null;
 }
+export interface OutcomeDetail extends LegDetail {
+  /** The outcome the server recorded: the first one reported wins, so it may be one the caller keyed in on the phone. */
+  outcome: Outcome;
+}
 export interface CallEndedDetail {
   callId: string;
   status: CallStatus;
-  outcomes: TargetOutcome[];
+  /** One per target, in the call's order. */
+  legs: LegSummary[];
 }
 export interface ErrorDetail {
   code: ErrorCode;
@@ -50,35 +58,46 @@ export interface ErrorDetail {
   status: number;
 }
 
-/** A `call-power-*` event class: bubbling and composed, so a listener anywhere on the page hears it. */
-function eventClass<D>(type: keyof GlobalEventHandlersEventMap, cancelable = false) {
-  return class extends CustomEvent<D> {
-    constructor(detail: D) {
-      super(type, { detail, bubbles: true, composed: true, cancelable });
-    }
-  };
+/** Each `call-power-*` event's `detail`, by event name. */
+export interface CallPowerEventDetails {
+  'call-power-submit': SubmitDetail;
+  'call-power-targets': TargetsDetail;
+  'call-power-call-started': CallStartedDetail;
+  'call-power-leg-started': LegDetail;
+  'call-power-leg-ended': LegEndedDetail;
+  'call-power-outcome': OutcomeDetail;
+  'call-power-call-ended': CallEndedDetail;
+  'call-power-error': ErrorDetail;
+}
+
+/**
+ * Every `call-power-*` event: bubbling and composed, so a listener anywhere on the page hears it.
+ * `call-power-submit` and `call-power-call-ended` are cancelable. One class rather than one per
+ * event keeps the embed small; the aliases below and `GlobalEventHandlersEventMap` keep them typed.
+ */
+export class CallPowerEvent<K extends keyof CallPowerEventDetails = keyof CallPowerEventDetails> extends CustomEvent<CallPowerEventDetails[K]> {
+  declare readonly type: K;
+  constructor(type: K, detail: CallPowerEventDetails[K]) {
+    super(type, { detail, bubbles: true, composed: true, cancelable: type === 'call-power-submit' || type === 'call-power-call-ended' });
+  }
 }
 
 /** The caller sent the form. Cancelable: `preventDefault()` stops the lookup (e.g. to ask for consent first). */
-export class CallPowerSubmitEvent extends eventClass<SubmitDetail>('call-power-submit', true) {}
-
+export type CallPowerSubmitEvent = CallPowerEvent<'call-power-submit'>;
 /** The offices to call were looked up (again, after the caller chose a district). */
-export class CallPowerTargetsEvent extends eventClass<TargetsDetail>('call-power-targets') {}
-
+export type CallPowerTargetsEvent = CallPowerEvent<'call-power-targets'>;
 /** The server accepted the call and is about to ring the caller. */
-export class CallPowerCallStartedEvent extends eventClass<CallStartedDetail>('call-power-call-started') {}
-
+export type CallPowerCallStartedEvent = CallPowerEvent<'call-power-call-started'>;
 /** An office is being dialed. */
-export class CallPowerLegStartedEvent extends eventClass<LegDetail>('call-power-leg-started') {}
-
+export type CallPowerLegStartedEvent = CallPowerEvent<'call-power-leg-started'>;
 /** A dialed office answered and hung up, was busy, or did not answer. */
-export class CallPowerLegEndedEvent extends eventClass<LegEndedDetail>('call-power-leg-ended') {}
-
-/** The call is over; `detail.outcomes` has one entry per target. Cancelable: `preventDefault()` skips the campaign's redirect. */
-export class CallPowerCallEndedEvent extends eventClass<CallEndedDetail>('call-power-call-ended', true) {}
-
+export type CallPowerLegEndedEvent = CallPowerEvent<'call-power-leg-ended'>;
+/** The caller said how a call to an office went, with the widget's buttons. */
+export type CallPowerOutcomeEvent = CallPowerEvent<'call-power-outcome'>;
+/** The call is over; `detail.legs` has one entry per target. Cancelable: `preventDefault()` skips the campaign's redirect. */
+export type CallPowerCallEndedEvent = CallPowerEvent<'call-power-call-ended'>;
 /** Something went wrong; the caller sees `detail.message` and a way to retry. */
-export class CallPowerErrorEvent extends eventClass<ErrorDetail>('call-power-error') {}
+export type CallPowerErrorEvent = CallPowerEvent<'call-power-error'>;
 
 declare global {
   interface GlobalEventHandlersEventMap {
@@ -87,6 +106,7 @@ declare global {
     'call-power-call-started': CallPowerCallStartedEvent;
     'call-power-leg-started': CallPowerLegStartedEvent;
     'call-power-leg-ended': CallPowerLegEndedEvent;
+    'call-power-outcome': CallPowerOutcomeEvent;
     'call-power-call-ended': CallPowerCallEndedEvent;
     'call-power-error': CallPowerErrorEvent;
   }

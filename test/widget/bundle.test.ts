@@ -35,5 +35,9 @@ describe('dist/call-power.js', () => {
     type(el, 'phone', '+1 415 555 2671');
     await el.updateComplete;
     expect(text($(el, '#phone-hint'))).to.equal('We’ll call you at (415) 555-2671.');
+    // The embed leaves out libphonenumber's extension parsing (rollup.config.mjs): we ring the caller's own line only.
+    type(el, 'phone', '415 555 2671 ext. 12');
+    await el.updateComplete;
+    expect(text($(el, '#phone-hint'))).to.equal('We’ll call you at this number.');
   });
 });

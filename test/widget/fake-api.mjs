@@ -1,7 +1,9 @@
 // A fake call-power server for the widget's browser tests, as web-test-runner (Koa) middleware.
 // It implements the public API the widget talks to (campaigns, targets, calls, call events over SSE,
-// the error envelope) with fixtures chosen by campaign id, ZIP code and phone number.
-// Tests drive "manual" calls a step at a time through POST /fake/calls/:id/step.
+// leg outcomes, live counts, the error envelope) with fixtures chosen by campaign id, ZIP code and
+// phone number, and refuses what the real server would (bad referral codes, oversized metadata).
+// Tests drive "manual" calls a step at a time through POST /fake/calls/:id/step and read what the
+// widget sent through GET /fake/calls/last and /fake/calls/:id.
 import { PassThrough } from 'node:stream';
 
 const senators = {
@@ -43,6 +45,16 @@ const campaigns = {
   },
   link: { ...base, id: 'link', name: 'Link next', nextStep: { kind: 'link', url: 'https://example.org/donate', text: 'Donate' } },
   redirect: { ...base, id: 'redirect', name: 'Redirect next', nextStep: { kind: 'redirect', url: 'https://example.org/next' } },
+  again: {
+    ...base,
+    id: 'again',
+    name: 'Call again',
+    callAgain: { description: 'every weekday between 10 am and 4 pm' },
+    nextStep: { kind: 'again', text: 'Or call again tomorrow.' },
+  },
+  share: { ...base, id: 'share', name: 'Share next', nextStep: { kind: 'share', text: 'I called Congress.' } },
+  // Only test/widget/count.test.ts places calls here: its figures must not move under it.
+  counter: { ...base, id: 'counter', name: 'Counted' },
   paused: { ...base, id: 'paused', name: 'Paused', status: 'paused' },
   archived: { ...base, id: 'archived', name: 'Archived', status: 'archived' },
 };
@@ -64,19 +76,24 @@ function lookup(campaign, zip, district) {
   return { targets: [...senators.NY, representatives['NY-12']], location: { zip, state: 'NY', districts: ['NY-12'] }, split: false, note: 'Offices close at 5 pm Eastern.' };
 }
 
-/** The snapshots a call goes through: ring the caller, then each office in turn (the second is busy). */
-function timeline(id, targets, callerAnswers) {
+/**
+ * The snapshots a call goes through: ring the caller, then each office in turn (the second is busy).
+ * `keyed` is the outcome the caller keys in on the phone after each office that answered.
+ */
+function timeline(id, targets, callerAnswers, keyed = null) {
   const steps = [{ status: 'queued', legs: [] }, { status: 'ringing', legs: [] }];
   if (!callerAnswers) return [...steps, { status: 'no-answer', legs: [] }].map((s) => ({ id, ...s }));
   const legs = [];
   const push = (status, leg) => steps.push({ status, legs: leg ? [...legs.slice(0, -1), leg] : [...legs] });
   push('in-progress');
   targets.forEach((target, i) => {
-    const ending = i === 1 ? { status: 'busy', duration: 0 } : { status: 'completed', duration: 40 + i };
-    legs.push({ targetId: target.id, status: 'ringing', duration: null });
+    // With a keyed outcome, the last office's leg ends `answered`, as Twilio reports some hang-ups.
+    const answered = keyed && i === targets.length - 1 ? 'answered' : 'completed';
+    const ending = i === 1 ? { status: 'busy', duration: 0 } : { status: answered, duration: 40 + i };
+    legs.push({ targetId: target.id, status: 'ringing', duration: null, outcome: null });
     push('in-progress');
-    if (ending.status === 'completed') push('in-progress', { targetId: target.id, status: 'in-progress', duration: null });
-    legs[legs.length - 1] = { targetId: target.id, ...ending };
+    if (i !== 1) push('in-progress', { targetId: target.id, status: 'in-progress', duration: null, outcome: null });
+    legs[legs.length - 1] = { targetId: target.id, ...ending, outcome: i !== 1 ? keyed : null };
     push('in-progress');
   });
   push('completed');
@@ -86,7 +103,9 @@ function timeline(id, targets, callerAnswers) {
 /**
  * Phones choose how a call behaves: …0100 waits for /fake steps, …0111 never answers,
  * …0122 has no event stream (the widget must poll), …0133 is refused, …0144 is rate limited,
- * …0155 finds the campaign paused; any other number runs the whole call by itself.
+ * …0155 finds the campaign paused, …0166 keys in "voicemail" after each office that answered (the last
+ * of which Twilio reports `answered`);
+ * any other number runs the whole call by itself.
  */
 const phones = {
   manual: '+12025550100',
@@ -95,17 +114,51 @@ const phones = {
   refused: '+12025550133',
   limited: '+12025550144',
   paused: '+12025550155',
+  keyed: '+12025550166',
 };
+
+const final = (status) => !['queued', 'ringing', 'in-progress'].includes(status);
+
+/** Why the server would refuse a call's referral code, metadata or opt-in (server limits), if it would. */
+function badExtras({ ref, meta, callAgain }, campaign) {
+  if (ref !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(ref)) return 'ref';
+  if (callAgain !== undefined && (callAgain !== true || !campaign.callAgain)) return 'callAgain';
+  if (meta === undefined) return undefined;
+  const entries = meta && typeof meta === 'object' ? Object.entries(meta) : null;
+  const fits = ([key, value]) =>
+    /^[A-Za-z][\w-]{0,39}$/.test(key) && (typeof value === 'string' ? value.length <= 200 : typeof value === 'boolean' || Number.isFinite(value));
+  return entries && entries.length <= 20 && entries.every(fits) ? undefined : 'meta';
+}
+
+const outcomes = ['spoke', 'voicemail', 'unavailable'];
 
 export function fakeApi({ stepMs = 25 } = {}) {
   const calls = new Map();
   let next = 0;
+  /** Count requests since the last reset, and calls placed before it (which no longer count). */
+  let countLog = [];
+  let countedFrom = 0;
 
-  const advance = (call) => {
-    if (call.at < call.steps.length - 1) call.at += 1;
+  /** The call as the API shows it: its current step, with the outcomes reported through the API. */
+  const view = (call) => {
     const snapshot = call.steps[call.at];
+    return { ...snapshot, legs: snapshot.legs.map((leg) => ({ ...leg, outcome: leg.outcome ?? call.reported.get(leg.targetId) ?? null })) };
+  };
+  const notify = (call) => {
+    const snapshot = view(call);
     for (const listener of call.listeners) listener(snapshot);
     return snapshot;
+  };
+  const advance = (call) => {
+    if (call.at < call.steps.length - 1) call.at += 1;
+    return notify(call);
+  };
+
+  /** Calls started and office legs completed, for a campaign or one referral code (the codes alone start at 5). */
+  const count = (campaignId, ref) => {
+    const counted = [...calls.values()].filter((c) => c.campaignId === campaignId && c.seq > countedFrom && (!ref || c.body.ref === ref));
+    const completed = counted.reduce((sum, c) => sum + view(c).legs.filter((l) => l.status === 'completed').length, 0);
+    return ref ? { calls: 8 + counted.length, completed: 5 + completed } : { calls: 1500 + counted.length, completed: 1234 + completed };
   };
 
   return async function fakeApiMiddleware(ctx, next_) {
@@ -134,17 +187,28 @@ export function fakeApi({ stepMs = 25 } = {}) {
       if (!campaign) return fail(ctx, 404, 'not_found');
       const body = await readJson(ctx.req);
       if (!body || typeof body.phone !== 'string') return fail(ctx, 422, 'invalid_body');
+      const bad = badExtras(body, campaign);
+      if (bad) return fail(ctx, 422, 'invalid_body', bad);
       if (!/^\+1\d{10}$/.test(body.phone) || body.phone === phones.refused) return fail(ctx, 422, 'invalid_phone', 'phone');
       if (body.phone === phones.limited) return fail(ctx, 429, 'rate_limited', undefined, { 'Retry-After': '120' });
       if (body.phone === phones.paused) return fail(ctx, 409, 'campaign_paused');
       const found = lookup(campaign, body.zip, body.district);
       if (found.split && !body.district) return fail(ctx, 422, 'district_required', 'district');
       const targets = found.targets.map(({ phone, ...target }) => target);
-      const id = `call-${++next}-${Math.random().toString(36).slice(2, 10)}`;
+      const seq = ++next;
+      const id = `call-${seq}-${Math.random().toString(36).slice(2, 10)}`;
       const mode = Object.keys(phones).find((k) => phones[k] === body.phone) ?? 'auto';
-      calls.set(id, { id, mode, body, targets, steps: timeline(id, targets, mode !== 'unanswered'), at: 0, listeners: new Set() });
+      const steps = timeline(id, targets, mode !== 'unanswered', mode === 'keyed' ? 'voicemail' : null);
+      calls.set(id, { id, seq, campaignId: campaign.id, mode, body, targets, steps, at: 0, listeners: new Set(), reported: new Map(), reports: [] });
       ctx.status = 201;
       ctx.body = { call: { id, status: 'queued', targets } };
+      return;
+    }
+    if ((m = path.match(/^\/api\/campaigns\/([^/]+)\/count$/))) {
+      if (!campaigns[m[1]]) return fail(ctx, 404, 'not_found');
+      countLog.push(ctx.url);
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = count(m[1], ctx.query.ref);
       return;
     }
     if ((m = path.match(/^\/api\/calls\/([^/]+)$/))) {
@@ -152,14 +216,28 @@ export function fakeApi({ stepMs = 25 } = {}) {
       if (!call) return fail(ctx, 404, 'not_found');
       // Polled calls move four steps per request, so a test sees legs begin and end between polls.
       if (call.mode === 'polling') for (let i = 0; i < 3; i++) advance(call);
-      ctx.body = call.mode === 'polling' ? advance(call) : call.steps[call.at];
+      ctx.body = call.mode === 'polling' ? advance(call) : view(call);
+      return;
+    }
+    if ((m = path.match(/^\/api\/calls\/([^/]+)\/legs\/(\d+)\/outcome$/)) && ctx.method === 'POST') {
+      const call = calls.get(m[1]);
+      const target = call?.targets[Number(m[2])];
+      if (!target) return fail(ctx, 404, 'not_found');
+      const body = await readJson(ctx.req);
+      call.reports.push({ index: Number(m[2]), body });
+      if (!outcomes.includes(body?.outcome)) return fail(ctx, 422, 'invalid_body', 'outcome');
+      const leg = view(call).legs.find((l) => l.targetId === target.id);
+      if (!leg || !final(leg.status)) return fail(ctx, 409, 'outcome_not_ready');
+      // The first outcome reported wins, by key or by button.
+      if (!leg.outcome) call.reported.set(target.id, body.outcome);
+      ctx.body = { leg: notify(call).legs.find((l) => l.targetId === target.id) };
       return;
     }
     if ((m = path.match(/^\/api\/calls\/([^/]+)\/events$/))) {
       const call = calls.get(m[1]);
       if (!call) return fail(ctx, 404, 'not_found');
       if (call.mode === 'polling') return fail(ctx, 500, 'internal');
-      streamCall(ctx, call, call.mode === 'manual' ? 0 : stepMs, advance);
+      streamCall(ctx, call, call.mode === 'manual' ? 0 : stepMs, advance, view);
       return;
     }
     if ((m = path.match(/^\/fake\/calls\/([^/]+)\/step$/)) && ctx.method === 'POST') {
@@ -172,23 +250,37 @@ export function fakeApi({ stepMs = 25 } = {}) {
       ctx.body = [...calls.values()].at(-1)?.body ?? null;
       return;
     }
+    if ((m = path.match(/^\/fake\/calls\/([^/]+)$/))) {
+      const call = calls.get(m[1]);
+      ctx.body = call ? { body: call.body, reports: call.reports } : null;
+      return;
+    }
+    if (path === '/fake/counts' && ctx.method === 'DELETE') {
+      countLog = [];
+      countedFrom = next;
+      ctx.status = 204;
+      return;
+    }
+    if (path === '/fake/counts') {
+      ctx.body = countLog;
+      return;
+    }
     return next_();
   };
 }
 
 /** Server-sent events: the current snapshot now, then every change; closed after a final status. */
-function streamCall(ctx, call, stepMs, advance) {
+function streamCall(ctx, call, stepMs, advance, view) {
   const stream = new PassThrough();
   ctx.req.socket.setTimeout(0);
   ctx.req.socket.setNoDelay(true);
   ctx.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
   ctx.status = 200;
   ctx.body = stream;
-  const final = (s) => !['queued', 'ringing', 'in-progress'].includes(s.status);
   let timer;
   const send = (snapshot) => {
     stream.write(`event: call\ndata: ${JSON.stringify(snapshot)}\n\n`);
-    if (final(snapshot)) {
+    if (final(snapshot.status)) {
       clearInterval(timer);
       call.listeners.delete(send);
       stream.end();
@@ -199,7 +291,7 @@ function streamCall(ctx, call, stepMs, advance) {
     clearInterval(timer);
     call.listeners.delete(send);
   });
-  send(call.steps[call.at]);
+  send(view(call));
   if (stepMs) timer = setInterval(() => advance(call), stepMs);
 }
 

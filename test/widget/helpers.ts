@@ -9,6 +9,7 @@ export const phones = {
   refused: '+12025550133',
   limited: '+12025550144',
   paused: '+12025550155',
+  keyed: '+12025550166',
   auto: '+12025550199',
 };
 
@@ -75,4 +76,40 @@ export const next = <K extends keyof GlobalEventHandlersEventMap>(target: EventT
 
 export async function step(callId: string, times = 1) {
   for (let i = 0; i < times; i++) await fetch(`/fake/calls/${callId}/step`, { method: 'POST' });
+}
+
+/** What the widget sent to place call `callId`, and the outcomes it reported (the fake API's record). */
+export const sent = async (callId: string) =>
+  (await fetch(`/fake/calls/${callId}`)).json() as Promise<{ body: Record<string, unknown>; reports: { index: number; body: unknown }[] }>;
+
+/** Looks up, confirms and waits for the call to start; with the manual phone, the test then drives each step. */
+export async function startCall(el: CallPower, phone = phones.manual, zip = '10001') {
+  await lookUp(el, phone, zip);
+  const started = next(el, 'call-power-call-started');
+  $(el, '.actions button:not([part~="secondary"])').click(); // "Call me now", in any language
+  const { detail } = await started;
+  await el.updateComplete;
+  return detail;
+}
+
+/** Places a call that runs by itself and waits for the thank-you view. */
+export async function callThrough(el: CallPower, phone = phones.auto) {
+  const ended = next(el, 'call-power-call-ended');
+  await startCall(el, phone);
+  const { detail } = await ended;
+  await until(el, () => inState(el, 'done'), 'done');
+  return detail;
+}
+
+/** Runs `test` with the browser's Web Share API present (as `share`) or missing (as `undefined`). */
+export async function withWebShare(share: Navigator['share'] | undefined, test: () => Promise<void>) {
+  const own = Object.getOwnPropertyDescriptor(Navigator.prototype, 'share');
+  if (share) Object.defineProperty(Navigator.prototype, 'share', { configurable: true, value: share });
+  else delete (Navigator.prototype as Partial<Navigator>).share;
+  try {
+    await test();
+  } finally {
+    if (own) Object.defineProperty(Navigator.prototype, 'share', own);
+    else delete (Navigator.prototype as Partial<Navigator>).share;
+  }
 }

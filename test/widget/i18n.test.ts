@@ -1,7 +1,7 @@
 import { expect, fixtureSync, html } from '@open-wc/testing';
 import '../../widget/define.ts';
 import type { CallPower } from '../../widget/call-power.ts';
-import { $, button, lookUp, phones, status, submit, text, until, widget } from './helpers.ts';
+import { $, button, callThrough, lookUp, phones, status, submit, text, until, widget } from './helpers.ts';
 
 const loaded = (el: CallPower) => until(el, () => $(el, 'form'), 'form');
 
@@ -47,6 +47,16 @@ describe('<call-power> languages', () => {
     expect(text($(es, 'label[for="phone"]'))).to.equal('Mobile number');
     await lookUp(es);
     expect(!!button(es, 'Llámame ya')).to.be.true;
+  });
+
+  it('offers to call again, and asks how each call went, in Spanish', async () => {
+    const el = await widget('again', { lang: 'es' });
+    await el.updateComplete;
+    expect(text($(el, '.check'))).to.equal('Llámame otra vez every weekday between 10 am and 4 pm');
+    await callThrough(el, phones.keyed);
+    expect(text($(el, '[part~="target"] [role="group"]'))).to.equal('¿Cómo te fue? Hablé con alguien Dejé un mensaje de voz Nadie contestó');
+    expect(status(el)).to.equal('Oficinas contactadas: 2 de 3.');
+    await expect(el).to.be.accessible();
   });
 
   it('words errors and the retry time in Spanish', async () => {

@@ -12,6 +12,8 @@ export interface Campaign {
   countries: string[];
   strings?: Record<string, string>;
   nextStep?: NextStep;
+  /** Present when callers may ask to be called again on the campaign's schedule, e.g. "every weekday between 10 am and 4 pm". */
+  callAgain?: { description: string };
 }
 
 /** What the campaign asks a caller to do once the call is over. */
@@ -52,13 +54,44 @@ export interface PlacedCall {
 
 /** Twilio's call statuses, for the caller's own leg. */
 export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
-/** Twilio's `DialCallStatus`, for each office dialed. */
-export type LegStatus = Exclude<CallStatus, 'queued'>;
+/** Twilio's `DialCallStatus`, for each office dialed: `completed` and `answered` both mean the office answered. */
+export type LegStatus = Exclude<CallStatus, 'queued'> | 'answered';
+
+/** What the caller says happened on a leg the office answered. */
+export type Outcome = 'spoke' | 'voicemail' | 'unavailable';
+
+export interface Leg {
+  targetId: string;
+  status: LegStatus;
+  duration: number | null;
+  /** Reported by the caller, with a key on the phone or a button in the widget; the first report wins. */
+  outcome?: Outcome | null;
+}
 
 export interface CallSnapshot {
   id: string;
   status: CallStatus;
-  legs: { targetId: string; status: LegStatus; duration: number | null }[];
+  legs: Leg[];
+}
+
+/** Host-page metadata stored with a call (see `cleanMeta`). */
+export type Meta = Record<string, string | number | boolean>;
+
+export interface CallRequest {
+  phone: string;
+  zip?: string;
+  district?: string;
+  /** Referral code, e.g. a newsletter's; valid codes only (see `validRef`). */
+  ref?: string;
+  meta?: Meta;
+  /** Sent only when the caller ticked the box: opting in must be explicit. */
+  callAgain?: true;
+}
+
+/** The campaign's live counter: calls started and legs completed. */
+export interface Count {
+  calls: number;
+  completed: number;
 }
 
 /** Every error the widget reports, each with words for the caller in the strings table. */
@@ -75,12 +108,13 @@ export type ErrorCode =
   | 'unavailable'
   | 'unknown'
   | 'call_unanswered'
-  | 'call_failed';
+  | 'call_failed'
+  | 'outcome_not_ready';
 
 export type Field = 'phone' | 'zip' | 'district';
 
 /** Server codes the widget has words for; any other becomes the named field's own code, or a code for its status. */
-const knownCode = /^(invalid_(phone|zip|district|body)|not_found|campaign_(paused|archived)|rate_limited|unavailable)$/;
+const knownCode = /^(invalid_(phone|zip|district|body)|not_found|campaign_(paused|archived)|rate_limited|unavailable|outcome_not_ready)$/;
 
 export class ApiError {
   constructor(
@@ -92,7 +126,7 @@ export class ApiError {
   ) {}
 }
 
-export const isFinal = (status: CallStatus) => !['queued', 'ringing', 'in-progress'].includes(status);
+export const isFinal = (status: CallStatus | LegStatus) => !['queued', 'ringing', 'in-progress'].includes(status);
 
 async function request<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
@@ -126,9 +160,17 @@ export function lookUpTargets(base: string, id: string, zip: string, district: s
   return request<Lookup>(`${campaignUrl(base, id)}/targets?${query}`, { signal });
 }
 
-export const placeCall = (base: string, id: string, body: { phone: string; zip?: string; district?: string }) =>
+export const placeCall = (base: string, id: string, body: CallRequest) =>
   request<{ call: PlacedCall }>(`${campaignUrl(base, id)}/calls`, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.call);
+
+/** The live counter, for the whole campaign or one referral code; `fresh` skips the browser's cache (the server caches a few seconds). */
+export const getCount = (base: string, id: string, ref?: string, fresh?: boolean) =>
+  request<Count>(`${campaignUrl(base, id)}/count${ref ? `?ref=${ref}` : ''}`, fresh ? { cache: 'no-cache' } : undefined);
 
 export const callUrl = (base: string, callId: string) => `${base}/api/calls/${encodeURIComponent(callId)}`;
 
 export const getCall = (base: string, callId: string) => request<CallSnapshot>(callUrl(base, callId));
+
+/** Records what happened on leg `index` (the position of its office in the call's targets); answers with the leg as stored. */
+export const reportOutcome = (base: string, callId: string, index: number, outcome: Outcome) =>
+  request<{ leg: Leg }>(`${callUrl(base, callId)}/legs/${index}/outcome`, { method: 'POST', body: JSON.stringify({ outcome }) }).then((r) => r.leg);
