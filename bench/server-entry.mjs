@@ -13,7 +13,7 @@ const running = await startServer(config, {
   emulator: { caller: () => ({ answer: 'no-answer' }) },
 });
 
-/** @param {import('./lib/server.ts').ReadyMessage | import('./lib/server.ts').MemoryMessage} message */
+/** @param {import('./lib/server.ts').ReadyMessage | import('./lib/server.ts').MemoryMessage | import('./lib/server.ts').DialTimesMessage} message */
 const send = (message) => process.send(message);
 send({
   type: 'ready',
@@ -24,9 +24,14 @@ send({
   store: running.deps.store.kind,
 });
 process.on('message', (message) => {
-  if (message.type !== 'memory') return;
-  globalThis.gc?.();
-  send({ type: 'memory', usage: process.memoryUsage() });
+  if (message.type === 'memory') {
+    globalThis.gc?.();
+    send({ type: 'memory', usage: process.memoryUsage() });
+  } else if (message.type === 'dial-times') {
+    // When the emulator took each REST create: the dial queue's pace as Twilio would see it.
+    const created = [...running.emulator.calls.values()].filter((call) => call.direction === 'outbound-api').map((call) => call.dateCreated.getTime());
+    send({ type: 'dial-times', created });
+  }
 });
 
 let stopping;

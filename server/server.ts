@@ -4,7 +4,7 @@ import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp } from './app.ts';
 import { ensureDemoCampaign } from './campaigns/demo.ts';
-import { Dialer } from './calls/dialer.ts';
+import { Dialer, type DialerOptions } from './calls/dialer.ts';
 import { CallNotifier } from './calls/notifier.ts';
 import type { Config } from './config.ts';
 import { type CongressLookup, loadCongress } from './congress/lookup.ts';
@@ -14,8 +14,10 @@ import { consoleLogger, type Logger } from './log.ts';
 import { Janitor } from './janitor.ts';
 import { Blocklist } from './limits/blocklist.ts';
 import { loadSecretKey } from './secret.ts';
+import { CallAgainScheduler } from './supporters/scheduler.ts';
 import { openStore, type Store } from './store/db.ts';
 import { createTwilioClient } from './telephony/twilio-client.ts';
+import { type DelivererOptions, WebhookDeliverer } from './webhooks/deliverer.ts';
 
 export interface StartOptions {
   /** An open store to use (tests share one per file); otherwise one is opened from the config. */
@@ -24,7 +26,11 @@ export interface StartOptions {
   log?: Logger;
   /** Tune the emulator (demo mode only): speed, how callers and offices behave. */
   emulator?: Partial<EmulatorOptions>;
-  dialer?: { pollMs?: number; retryBaseMs?: number };
+  dialer?: Pick<DialerOptions, 'pollMs' | 'retryBaseMs' | 'leaseSeconds' | 'reconcileEveryMs'>;
+  /** Tune webhook delivery (tests: fast polling, short backoff and timeout). */
+  webhooks?: Omit<DelivererOptions, 'db' | 'log'>;
+  /** The call-again schedule's clock and polling (tests move the clock and call `scheduler.tick()`). */
+  scheduler?: { now?: () => Date; pollMs?: number };
 }
 
 export interface RunningServer {
@@ -33,6 +39,7 @@ export interface RunningServer {
   app: Hono;
   deps: AppDeps;
   emulator?: Emulator;
+  scheduler: CallAgainScheduler;
   close(): Promise<void>;
 }
 
@@ -77,9 +84,14 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
     log,
     ...options.dialer,
   });
-  const deps: AppDeps = { config, store, notifier, dialer, congress, blocklist: new Blocklist(store.db), secretKey, log };
+  const blocklist = new Blocklist(store.db);
+  const deps: AppDeps = { config, store, notifier, dialer, congress, blocklist, secretKey, log };
   app = createApp(deps, { emulator });
   dialer.start();
+  const scheduler = new CallAgainScheduler({ db: store.db, congress, blocklist, secretKey, dialer, log, ...options.scheduler });
+  scheduler.start();
+  const deliverer = new WebhookDeliverer({ db: store.db, log, ...options.webhooks });
+  deliverer.start();
   const janitor = new Janitor({ db: store.db, log, retentionDays: config.retentionDays });
   janitor.start();
 
@@ -89,8 +101,9 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
     app,
     deps,
     emulator,
+    scheduler,
     async close() {
-      await Promise.all([dialer.stop(), janitor.stop()]);
+      await Promise.all([dialer.stop(), janitor.stop(), deliverer.stop(), scheduler.stop()]);
       await emulator?.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -2,12 +2,27 @@ import autocannon from 'autocannon';
 import { cpuSecondsOf, sampleRss } from './proc.ts';
 import type { BenchServer } from './server.ts';
 
+/** What one request changes from the load's defaults. */
+export interface RequestShape {
+  path?: string;
+  /** Added to (or replacing) the load's headers. */
+  headers?: Record<string, string>;
+  body?: string;
+}
+
 export interface LoadOptions {
   /** One path, or several cycled through request by request. */
   paths: string | readonly string[];
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /**
+   * Shapes request `index` (0, 1, 2… in the order requests are built; a few more are built than sent,
+   * one per connection, when the load ends by count or time).
+   */
+  request?: (index: number) => RequestShape;
+  /** Sees every response: status, body, and headers with lower-case names. */
+  onResponse?: (status: number, body: string, headers: Record<string, string>) => void;
   connections: number;
   /** Seconds to run, or `amount` requests: one of the two bounds the load. */
   duration?: number;
@@ -87,7 +102,21 @@ async function run(server: BenchServer, options: LoadOptions) {
         method: options.method ?? 'GET',
         headers: options.headers,
         body: options.body,
-        requests: [{ setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }) }],
+        requests: [
+          {
+            setupRequest: (request) => {
+              const index = next++;
+              const shape = options.request?.(index) ?? {};
+              return {
+                ...request,
+                path: shape.path ?? paths[index % paths.length]!,
+                headers: { ...request.headers, ...shape.headers },
+                ...(shape.body === undefined ? {} : { body: shape.body }),
+              };
+            },
+            onResponse: options.onResponse && ((status, body, _context, headers) => options.onResponse!(status, body, lowerCaseNames(headers))),
+          },
+        ],
       },
       (error, result: autocannon.Result) => (error ? reject(error) : resolve(result)),
     );
@@ -98,6 +127,10 @@ async function run(server: BenchServer, options: LoadOptions) {
     });
   });
   return { result, latencies: Float64Array.from(collected), statuses };
+}
+
+function lowerCaseNames(headers: Record<string, string | string[] | undefined> = {}): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), [value ?? ''].flat().join(', ')]));
 }
 
 /** A row of figures for `printTable`. */

@@ -22,6 +22,12 @@ export interface MemoryMessage {
   usage: NodeJS.MemoryUsage;
 }
 
+/** When the server's emulator took each REST call create (ms since the epoch; live calls and the latest 1000 ended). */
+export interface DialTimesMessage {
+  type: 'dial-times';
+  created: number[];
+}
+
 export interface BenchServer {
   pid: number;
   /** Loopback URL to load (127.0.0.1, whatever `localhost` resolves to). */
@@ -36,6 +42,8 @@ export interface BenchServer {
   rss(): number;
   /** The child's own `process.memoryUsage()` right after a full garbage collection: what stays live. */
   liveMemory(): Promise<NodeJS.MemoryUsage>;
+  /** When the emulator took each REST call create, ascending (ms since the epoch; this machine's clock). */
+  dialTimes(): Promise<number[]>;
   /** Stops this process and starts a new one on the same store (a redeploy); this one is then gone. */
   restart(): Promise<BenchServer>;
   /** Stops the process and removes its store. */
@@ -113,16 +121,8 @@ async function launch(data: DataPlace, env: NodeJS.ProcessEnv): Promise<BenchSer
     store: ready.store,
     databaseUrl: data.env.DATABASE_URL,
     rss: () => rssOf(child.pid!),
-    liveMemory: () =>
-      new Promise((resolve) => {
-        const onMessage = (message: MemoryMessage) => {
-          if (message.type !== 'memory') return;
-          child.off('message', onMessage);
-          resolve(message.usage);
-        };
-        child.on('message', onMessage);
-        child.send({ type: 'memory' });
-      }),
+    liveMemory: async () => (await ask<MemoryMessage>(child, 'memory')).usage,
+    dialTimes: async () => (await ask<DialTimesMessage>(child, 'dial-times')).created.sort((a, b) => a - b),
     async restart() {
       await exit();
       return launch(data, env);
@@ -132,6 +132,19 @@ async function launch(data: DataPlace, env: NodeJS.ProcessEnv): Promise<BenchSer
       await data.remove();
     },
   };
+}
+
+/** Sends `{ type }` to the bench entry and resolves with its answer of the same type. */
+function ask<T extends { type: string }>(child: ChildProcess, type: T['type']): Promise<T> {
+  return new Promise((resolve) => {
+    const onMessage = (message: T) => {
+      if (message.type !== type) return;
+      child.off('message', onMessage);
+      resolve(message);
+    };
+    child.on('message', onMessage);
+    child.send({ type });
+  });
 }
 
 /**

@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, notInArray, sql } from 'drizzle-orm';
 import type twilio from 'twilio';
+import type { CallInstance } from 'twilio/lib/rest/api/v2010/account/call.js';
 import { describeError } from '../errors.ts';
 import { findCampaign } from '../campaigns/campaigns.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
 import { calls } from '../store/schema.ts';
-import { failCall, type Call } from './calls.ts';
+import { consume } from '../limits/rate-limit.ts';
+import { advanceCallStatus, type Call, FINAL_CALL_STATUSES, failCall } from './calls.ts';
 import type { CallNotifier } from './notifier.ts';
 
 export interface DialerOptions {
@@ -24,10 +26,14 @@ export interface DialerOptions {
   /** First retry delay; doubles per attempt, capped at a minute. */
   retryBaseMs?: number;
   maxAttempts?: number;
+  /** How long a claimed call is reserved for the process placing it before another may try. */
+  leaseSeconds?: number;
+  /** How often to ask Twilio about calls whose callbacks stopped coming (a restart can lose them). */
+  reconcileEveryMs?: number;
 }
 
-/** How long a claimed call is reserved for the process placing it before another may try. */
-const LEASE_SECONDS = 120;
+/** A live call not heard of for this long is looked up at Twilio. */
+const STALE_MINUTES = 10;
 
 /** Twilio errors that say "try again later" rather than "this will never work". */
 const isRetryable = (error: unknown) => {
@@ -71,7 +77,7 @@ export class Dialer {
   #wake?: AbortController;
 
   constructor(options: DialerOptions) {
-    this.#options = { pollMs: 1000, retryBaseMs: 1000, maxAttempts: 5, ...options };
+    this.#options = { pollMs: 1000, retryBaseMs: 1000, maxAttempts: 5, leaseSeconds: 120, reconcileEveryMs: 5 * 60_000, ...options };
   }
 
   start(): void {
@@ -93,7 +99,14 @@ export class Dialer {
 
   async #run(): Promise<void> {
     const spacing = 1000 / this.#options.cps;
+    let reconciled = 0;
     while (this.#running) {
+      if (Date.now() - reconciled > this.#options.reconcileEveryMs) {
+        reconciled = Date.now();
+        await this.#reconcileStale().catch((error) => this.#options.log(`dialer: cannot reconcile: ${describeError(error).split('\n')[0]}`));
+      }
+      // The spacing runs from one claim to the next: claiming is part of each cycle, not extra to it.
+      const started = Date.now();
       const call = await this.#claimNext().catch((error) => {
         this.#options.log(`dialer: cannot read the queue: ${describeError(error).split('\n')[0]}`);
         return undefined;
@@ -102,9 +115,47 @@ export class Dialer {
         await this.#idle();
         continue;
       }
-      const started = Date.now();
+      await this.#accountSlot().catch(() => {});
       await this.#place(call).catch((error) => this.#options.log(`dialer: call ${call.id}: ${describeError(error).split('\n')[0]}`));
       await sleep(Math.max(0, spacing - (Date.now() - started)));
+    }
+  }
+
+  /**
+   * TWILIO_CPS is the account's, not this process's: each create takes a slot in a window counted in
+   * the store, so several processes together stay within it. (One process is already spaced out.)
+   */
+  async #accountSlot(): Promise<void> {
+    const { db, cps } = this.#options;
+    const seconds = Math.max(1, Math.ceil(1 / cps));
+    const limit = Math.max(1, Math.floor(cps * seconds));
+    while (this.#running) {
+      const [usage] = await consume(db, [{ key: 'dial:account', limit, seconds }]);
+      if (usage!.count <= usage!.limit) return;
+      await sleep(usage!.resetIn * 1000);
+    }
+  }
+
+  /** Calls still live at Twilio by our records but silent for a while: their callbacks were lost. Ask Twilio. */
+  async #reconcileStale(): Promise<void> {
+    const { db, client, notifier } = this.#options;
+    const stale = await db
+      .select({ id: calls.id, sid: calls.twilioSid })
+      .from(calls)
+      .where(
+        and(
+          isNotNull(calls.twilioSid),
+          notInArray(calls.status, [...FINAL_CALL_STATUSES]),
+          lt(calls.updatedAt, sql`now() - make_interval(mins => ${STALE_MINUTES})`),
+        ),
+      )
+      .limit(20);
+    for (const { id, sid } of stale) {
+      const now = await client.calls(sid!).fetch();
+      const changed = await advanceCallStatus(db, id, now.status, now.duration === null ? undefined : Number(now.duration));
+      // Touch it either way, so a call Twilio still has live is looked at again only after a while.
+      await db.update(calls).set({ updatedAt: sql`now()` }).where(eq(calls.id, id));
+      if (changed) notifier.changed(id);
     }
   }
 
@@ -127,7 +178,7 @@ export class Dialer {
       .update(calls)
       .set({
         dialAttempts: sql`${calls.dialAttempts} + 1`,
-        dialAfter: sql`now() + make_interval(secs => ${LEASE_SECONDS})`,
+        dialAfter: sql`now() + make_interval(secs => ${this.#options.leaseSeconds})`,
         updatedAt: sql`now()`,
       })
       .where(inArray(calls.id, due))
@@ -149,8 +200,11 @@ export class Dialer {
             })
           : undefined;
       if (placed) {
-        log(`dialer: call ${call.id} was placed by an earlier attempt (${placed}); not dialing again`);
-        await db.update(calls).set({ twilioSid: placed, updatedAt: sql`now()` }).where(eq(calls.id, call.id));
+        log(`dialer: call ${call.id} was placed by an earlier attempt (${placed.sid}); not dialing again`);
+        await db.update(calls).set({ twilioSid: placed.sid, updatedAt: sql`now()` }).where(eq(calls.id, call.id));
+        // Its status callbacks may have found no process to take them: go by what Twilio says of it now.
+        await advanceCallStatus(db, call.id, placed.status, placed.duration === null ? undefined : Number(placed.duration));
+        notifier.changed(call.id);
         return;
       }
       const campaign = await findCampaign(db, call.campaignId);
@@ -187,15 +241,15 @@ export class Dialer {
    * idempotency key for calls, so ask it: an outbound call to this number since ours was queued, that
    * no other call of ours has claimed, is ours.
    */
-  async #placedBefore(call: Call, phone: string): Promise<string | undefined> {
+  async #placedBefore(call: Call, phone: string): Promise<CallInstance | undefined> {
     const { db, client } = this.#options;
-    const since = new Date(call.createdAt.getTime() - 60_000);
-    const recent = (await client.calls.list({ to: phone, startTimeAfter: since, limit: 50 })).filter(
+    // By number only, newest first: a call still waiting in Twilio's own queue has no start time yet.
+    const recent = (await client.calls.list({ to: phone, limit: 50 })).filter(
       (placed) => placed.direction === 'outbound-api' && placed.dateCreated.getTime() >= call.createdAt.getTime() - 5_000,
     );
     if (!recent.length) return undefined;
     const sids = recent.map((placed) => placed.sid);
     const claimed = new Set((await db.select({ sid: calls.twilioSid }).from(calls).where(inArray(calls.twilioSid, sids))).map((row) => row.sid));
-    return recent.filter((placed) => !claimed.has(placed.sid)).sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime())[0]?.sid;
+    return recent.filter((placed) => !claimed.has(placed.sid)).sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime())[0];
   }
 }

@@ -27,7 +27,9 @@ export interface OutboundStart {
 
 /** An API-created call: ring the supporter, then walk the TwiML at `url` once they answer. */
 export async function runOutbound(s: CallSession, start: OutboundStart): Promise<FinalCallStatus> {
+  await s.released();
   await s.wait(0.5);
+  s.markStarted();
   s.record({ kind: 'call-status', status: 'initiated' });
   await s.progress('initiated', 'initiated');
   const answer = s.caller.answer ?? 'answer';
@@ -52,6 +54,7 @@ export async function runOutbound(s: CallSession, start: OutboundStart): Promise
 
 /** A call to one of our numbers: Twilio requests the Voice URL while the call is still ringing. */
 export async function runInbound(s: CallSession, start: { url: string; method: HttpMethod }): Promise<FinalCallStatus> {
+  s.markStarted();
   s.record({ kind: 'call-status', status: 'ringing' });
   return walk(s, { kind: 'answer', url: start.url, method: start.method });
 }

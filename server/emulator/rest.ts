@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { type CallPage, ListQueryError, listCalls } from './call-list.ts';
 import { formatNumber, isE164, isHttpUrl, rfc2822 } from './format.ts';
 import type { EmulatorRuntime } from './runtime.ts';
 import { API_VERSION, type CallSession } from './session.ts';
@@ -14,7 +15,7 @@ const CALL_SUBRESOURCES = [
   'user_defined_message_subscriptions', 'user_defined_messages',
 ];
 
-/** Twilio's REST surface for calls: create, fetch, and hang up / cancel (https://www.twilio.com/docs/voice/api/call-resource). */
+/** Twilio's REST surface for calls: create, list, fetch, and hang up / cancel (https://www.twilio.com/docs/voice/api/call-resource). */
 export function restRoutes(runtime: EmulatorRuntime): Hono {
   const { accountSid, authToken } = runtime.ctx;
   const app = new Hono();
@@ -65,7 +66,35 @@ export function restRoutes(runtime: EmulatorRuntime): Hono {
           }
         : undefined,
     });
+    try {
+      await session.released();
+    } catch {
+      // Canceled while held: Twilio had accepted the call, so the POST still answers with it.
+      if (runtime.ctx.closeSignal.aborted) return twilioError(c, { status: 503, code: 20503, message: 'Service Unavailable' });
+    }
     return c.json(callResource(session, accountSid), 201);
+  });
+
+  app.get(`${ACCOUNT}/Calls.json`, (c) => {
+    let page: CallPage;
+    try {
+      page = listCalls(runtime.sessions.values(), new URL(c.req.url).searchParams);
+    } catch (error) {
+      if (!(error instanceof ListQueryError)) throw error;
+      return twilioError(c, { status: 400, code: 20001, message: error.message });
+    }
+    const base = `/${API_VERSION}/Accounts/${accountSid}/Calls.json?`;
+    return c.json({
+      calls: page.sessions.map((session) => callResource(session, accountSid)),
+      end: page.page * page.pageSize + Math.max(0, page.sessions.length - 1),
+      first_page_uri: base + page.firstPageQuery,
+      next_page_uri: page.nextPageQuery === null ? null : base + page.nextPageQuery,
+      page: page.page,
+      page_size: page.pageSize,
+      previous_page_uri: page.previousPageQuery === null ? null : base + page.previousPageQuery,
+      start: page.page * page.pageSize,
+      uri: base + page.uri,
+    });
   });
 
   app.get(`${ACCOUNT}/Calls/:file`, (c) => {

@@ -7,6 +7,7 @@ import type {
   EmulatedCall,
   EmulatorOptions,
   FinalCallStatus,
+  HeldCreate,
   InboundCallOptions,
   TranscriptEntry,
   TranscriptListener,
@@ -27,6 +28,14 @@ interface Waiter {
   reject(error: Error): void;
 }
 
+interface Hold {
+  /** Creates still to let through before this one is held. */
+  after: number;
+  released: Promise<void>;
+  release(): void;
+  created(call: EmulatedCall): void;
+}
+
 /** The emulator's calls: starts them, ends them, and tells listeners what happens on each. */
 export class EmulatorRuntime {
   readonly calls = new Map<string, EmulatedCall>();
@@ -39,6 +48,8 @@ export class EmulatorRuntime {
   readonly #ended = new Set<string>();
   readonly #waiters = new Map<string, Set<Waiter>>();
   readonly #running = new Set<Promise<void>>();
+  readonly #holds: Hold[] = [];
+  #created = 0;
 
   constructor(options: EmulatorOptions) {
     this.#options = options;
@@ -63,16 +74,39 @@ export class EmulatorRuntime {
     return this.#createErrors.shift();
   }
 
+  holdNextCreate(after = 0): HeldCreate {
+    let release!: () => void;
+    let created!: (call: EmulatedCall) => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const call = new Promise<EmulatedCall>((resolve) => (created = resolve));
+    const hold: Hold = { after, released, release, created };
+    this.#holds.push(hold);
+    return {
+      call,
+      release: () => {
+        const waiting = this.#holds.indexOf(hold);
+        if (waiting >= 0) this.#holds.splice(waiting, 1);
+        release();
+      },
+    };
+  }
+
   startOutbound(request: OutboundRequest): CallSession {
-    const call = this.#newCall(request.to, request.from, 'outbound-api', 'queued');
+    const call = this.#newCall(request.to, request.from, 'outbound-api', 'queued', request.url);
     const caller = this.#options.caller?.(request.to) ?? {};
     const session = new CallSession(this.ctx, call, caller, request.statusCallback);
+    const hold = this.#holds[0]?.after === 0 ? this.#holds.shift() : undefined;
+    if (this.#holds[0] && !hold) this.#holds[0].after--;
+    if (hold) {
+      session.hold = hold.released;
+      hold.created(call);
+    }
     this.#run(session, () => runOutbound(session, request));
     return session;
   }
 
   startInbound(options: InboundCallOptions): CallSession {
-    const call = this.#newCall(options.to, options.from, 'inbound', 'ringing');
+    const call = this.#newCall(options.to, options.from, 'inbound', 'ringing', options.url);
     const caller = options.caller ?? this.#options.caller?.(options.from) ?? {};
     const statusCallback = options.statusCallback
       ? { url: options.statusCallback, method: 'POST' as const, events: new Set(['completed']) }
@@ -128,14 +162,15 @@ export class EmulatorRuntime {
     this.#waiters.clear();
   }
 
-  #newCall(to: string, from: string, direction: EmulatedCall['direction'], status: CallStatus): EmulatedCall {
-    const call: EmulatedCall = { sid: newSid('CA'), to, from, direction, status, duration: 0, transcript: [], requests: [] };
+  #newCall(to: string, from: string, direction: EmulatedCall['direction'], status: CallStatus, url: string): EmulatedCall {
+    const call: EmulatedCall = { sid: newSid('CA'), to, from, direction, url, dateCreated: new Date(), status, duration: 0, transcript: [], requests: [] };
     this.calls.set(call.sid, call);
     return call;
   }
 
   #run(session: CallSession, body: () => Promise<FinalCallStatus>): void {
     const { call } = session;
+    session.order = ++this.#created;
     this.sessions.set(call.sid, session);
     this.#log(call, direction(call));
     const task = (async () => {

@@ -68,13 +68,17 @@ export class CallSession {
   readonly hangup = new AbortController();
   /** Aborted by a REST hang-up or by closing the emulator. */
   readonly signal: AbortSignal;
-  readonly dateCreated = new Date();
   dateUpdated = new Date();
+  /** When dialing began (Twilio's `start_time`: empty while the call is still queued). */
   startTime: Date | null = null;
   endTime: Date | null = null;
   /** Simulated seconds since the call was created (timeScale does not change it). */
   simSeconds = 0;
   answeredAt: number | null = null;
+  /** Creation order, for listing newest first. */
+  order = 0;
+  /** Set while a held REST create keeps the call from starting (see `Emulator.holdNextCreate`). */
+  hold: Promise<void> | undefined;
   gathers = 0;
   dials = 0;
   #sequence = 0;
@@ -92,6 +96,10 @@ export class CallSession {
     return this.answeredAt !== null;
   }
 
+  get dateCreated(): Date {
+    return this.call.dateCreated;
+  }
+
   /** Lets `seconds` of simulated time pass (scaled to wall time); rejects when the call is hung up. */
   async wait(seconds: number): Promise<void> {
     const ms = seconds * this.ctx.timeScale * 1000;
@@ -105,6 +113,20 @@ export class CallSession {
     }
   }
 
+  /** Waits until a held create is released; rejects when the call is hung up (canceled) meanwhile. */
+  async released(): Promise<void> {
+    if (!this.hold) return;
+    await new Promise<void>((resolve, reject) => {
+      if (this.signal.aborted) return reject(this.signal.reason);
+      const onAbort = () => reject(this.signal.reason);
+      this.signal.addEventListener('abort', onAbort, { once: true });
+      this.hold!.then(() => {
+        this.signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
+  }
+
   record(input: TranscriptInput): void {
     const entry = { ...input, at: Date.now() } as TranscriptEntry;
     this.call.transcript.push(entry);
@@ -116,9 +138,15 @@ export class CallSession {
     this.dateUpdated = new Date();
   }
 
+  /** The call leaves the queue: Twilio starts dialing (or an inbound call arrives). */
+  markStarted(): void {
+    this.startTime ??= new Date();
+    this.dateUpdated = new Date();
+  }
+
   markAnswered(): void {
     this.answeredAt = this.simSeconds;
-    this.startTime = new Date();
+    this.markStarted();
     this.setStatus('in-progress');
     this.record({ kind: 'call-status', status: 'in-progress' });
   }

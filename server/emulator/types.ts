@@ -90,6 +90,10 @@ export interface EmulatedCall {
   to: string;
   from: string;
   direction: 'outbound-api' | 'inbound';
+  /** The TwiML URL the call started from: the REST create's `Url`, or the number's Voice URL. */
+  url: string;
+  /** When the REST create (or the inbound call) arrived, to the millisecond. */
+  dateCreated: Date;
   status: CallStatus;
   /** Seconds from answer to hang-up, in simulated time (before timeScale). */
   duration: number;
@@ -114,12 +118,27 @@ export interface InboundCallOptions {
 
 export type TranscriptListener = (event: TranscriptEntry & { callSid: string }) => void;
 
+/** A Calls.json POST held by `holdNextCreate`. */
+export interface HeldCreate {
+  /** Resolves with the call once the POST has arrived and the call exists (listed, status `queued`). */
+  call: Promise<EmulatedCall>;
+  /** Answers the POST and lets the call go on; before the POST arrives, cancels the hold. */
+  release(): void;
+}
+
 export interface Emulator {
   /** Routes under /2010-04-01/…; mount with `app.route('/', emulator.app)`. */
   app: Hono;
+  /** Live calls and the latest ended ones, oldest first. */
   calls: Map<string, EmulatedCall>;
   /** The next Calls.json POST answers this Twilio-style error; calls queue, one error per POST. */
   failNextCreate(error: TwilioError): void;
+  /**
+   * The next Calls.json POST creates its call but neither answers nor lets the call start until
+   * released: a Twilio slow to respond, whose client cannot tell whether the call was placed.
+   * With `after`, that many POSTs go through first. Called n times, n POSTs are held in turn.
+   */
+  holdNextCreate(after?: number): HeldCreate;
   waitForEnd(callSid: string, timeoutMs?: number): Promise<EmulatedCall>;
   /** Like Twilio requesting a number's Voice URL (Direction=inbound); resolves once the call has started. */
   placeInboundCall(opts: InboundCallOptions): Promise<EmulatedCall>;

@@ -15,6 +15,7 @@ export interface Store {
 }
 
 const migrationsFolder = fromRoot('server/store/migrations');
+const MIGRATION_LOCK = 'call-power:migrations';
 
 /** Runs initdb (and our settings) for a new PGlite folder in a child process; see pglite-init.ts. */
 function initPglite(dataDir: string): void {
@@ -41,7 +42,15 @@ export async function openStore({ databaseUrl, dataDir }: { databaseUrl?: string
     // An idle client losing its server (restart, failover) must not take the process down.
     pool.on('error', () => {});
     const db = drizzle(pool, { schema });
-    await migrate(db, { migrationsFolder });
+    // Processes starting together on a new database would each try to create the same tables.
+    const lock = await pool.connect();
+    try {
+      await lock.query('select pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK]);
+      await migrate(db, { migrationsFolder });
+    } finally {
+      await lock.query('select pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK]).catch(() => {});
+      lock.release();
+    }
     return { db, kind: 'postgres', close: () => pool.end() };
   }
   const [{ PGlite }, { drizzle }, { migrate }] = await Promise.all([

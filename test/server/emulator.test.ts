@@ -197,6 +197,127 @@ describe('emulator REST API (through the twilio SDK)', () => {
     ));
 });
 
+describe('emulator REST API: listing calls and slow creates', () => {
+  const OTHER = '+12025554568';
+  const hangUp = { '/answer': () => twiml('<Hangup/>') };
+  const basic = `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`;
+  /** Places calls one after the other (so their order is known) and waits for each to end. */
+  async function placeInOrder(h: Awaited<ReturnType<typeof harness>>, numbers: string[]) {
+    const sids: string[] = [];
+    for (const to of numbers) {
+      const created = await h.call({ to });
+      await h.emulator.waitForEnd(created.sid);
+      sids.push(created.sid);
+    }
+    return sids;
+  }
+
+  it('lists calls newest first, filtered by To, From and Status, through the SDK’s paging', () =>
+    withHarness(hangUp, {}, async (h) => {
+      const sids = await placeInOrder(h, [SUPPORTER, OTHER, SUPPORTER, SUPPORTER, OTHER, SUPPORTER]);
+      const toSupporter = sids.filter((_, i) => [0, 2, 3, 5].includes(i)).reverse();
+
+      const all = await h.client.calls.list();
+      assert.deepEqual(all.map((call) => call.sid), [...sids].reverse());
+      const paged = await h.client.calls.list({ to: SUPPORTER, pageSize: 3 });
+      assert.deepEqual(paged.map((call) => call.sid), toSupporter, 'the second page follows next_page_uri');
+      assert.deepEqual((await h.client.calls.list({ to: SUPPORTER, limit: 2 })).map((call) => call.sid), toSupporter.slice(0, 2));
+      assert.equal((await h.client.calls.list({ from: CALLER_ID })).length, 6);
+      assert.equal((await h.client.calls.list({ from: OFFICE.other })).length, 0);
+      assert.equal((await h.client.calls.list({ status: 'completed', to: OTHER })).length, 2);
+      assert.equal((await h.client.calls.list({ status: 'busy' })).length, 0);
+      assert.ok(all.every((call) => call.startTime instanceof Date && call.direction === 'outbound-api'));
+    }));
+
+  it('filters on the start time the way the SDK sends it (StartTime>=…T…Z), a day, and an end time', () =>
+    withHarness(hangUp, {}, async (h) => {
+      const [sid] = await placeInOrder(h, [SUPPORTER]);
+      const now = Date.now();
+      const minutes = (n: number) => new Date(now + n * 60_000);
+      assert.deepEqual((await h.client.calls.list({ to: SUPPORTER, startTimeAfter: minutes(-1) })).map((call) => call.sid), [sid]);
+      assert.equal((await h.client.calls.list({ startTimeAfter: minutes(1) })).length, 0);
+      assert.equal((await h.client.calls.list({ startTimeBefore: minutes(1) })).length, 1);
+      assert.equal((await h.client.calls.list({ startTimeBefore: minutes(-1) })).length, 0);
+      assert.equal((await h.client.calls.list({ startTime: new Date(now) })).length, 1, 'StartTime alone is that UTC day');
+      assert.equal((await h.client.calls.list({ startTime: new Date(now - 86_400_000) })).length, 0);
+      assert.equal((await h.client.calls.list({ endTimeAfter: minutes(-1), endTimeBefore: minutes(1) })).length, 1);
+
+      const raw = async (query: string) => {
+        const response = await fetch(`${h.api.url}/2010-04-01/Accounts/${ACCOUNT_SID}/Calls.json?${query}`, { headers: { Authorization: basic } });
+        return { status: response.status, body: (await response.json()) as { calls?: unknown[]; code?: number } };
+      };
+      const today = new Date(now).toISOString().slice(0, 10);
+      assert.equal((await raw(`StartTime%3E=${today}`)).body.calls?.length, 1, 'a bare date is midnight UTC');
+      assert.equal((await raw(`StartTime=${today}`)).body.calls?.length, 1);
+      const bad = await raw('StartTime%3E=yesterday');
+      assert.deepEqual([bad.status, bad.body.code], [400, 20001]);
+      assert.equal((await raw('PageSize=0')).status, 400);
+      assert.equal((await raw('PageSize=1001')).status, 400);
+    }));
+
+  it('pages with a token, so calls created while paging neither repeat nor shift a page', () =>
+    withHarness(hangUp, {}, async (h) => {
+      const sids = await placeInOrder(h, [SUPPORTER, SUPPORTER, SUPPORTER]);
+      const first = await h.client.calls.page({ pageSize: 2 });
+      assert.deepEqual(first.instances.map((call) => call.sid), [sids[2], sids[1]]);
+      assert.match(first.nextPageUrl ?? '', /PageSize=2&Page=1&PageToken=PA\d+/);
+      const [newest] = await placeInOrder(h, [SUPPORTER]);
+      const second = await first.nextPage();
+      assert.deepEqual(second?.instances.map((call) => call.sid), [sids[0]]);
+      assert.equal(second?.nextPageUrl, undefined);
+      const back = await second?.previousPage();
+      assert.deepEqual(back?.instances.map((call) => call.sid), [sids[2], sids[1]]);
+      assert.equal((await h.client.calls.list()).at(0)?.sid, newest);
+    }));
+
+  it('holds a create: the call is listed as queued, not yet dialed, and neither answered nor started until released', () =>
+    withHarness(hangUp, {}, async (h) => {
+      const held = h.emulator.holdNextCreate();
+      let answered = false;
+      const creating = h.call().then((created) => ((answered = true), created));
+      const call = await held.call;
+      assert.equal(call.status, 'queued');
+      assert.equal(call.url, `${h.app.url}/answer`);
+      const listed = await h.client.calls.list({ to: SUPPORTER });
+      assert.deepEqual(listed.map((c) => [c.sid, c.status, c.startTime]), [[call.sid, 'queued', null]]);
+      assert.equal((await h.client.calls.list({ to: SUPPORTER, startTimeAfter: new Date(Date.now() - 60_000) })).length, 0, 'no start time before dialing');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(answered, false, 'the POST is still waiting');
+      assert.equal(h.app.received.length, 0, 'the call has not started');
+
+      held.release();
+      const created = await creating;
+      assert.equal(created.sid, call.sid);
+      assert.equal((await h.emulator.waitForEnd(call.sid)).status, 'completed');
+      assert.equal((await h.client.calls.list({ to: SUPPORTER, startTimeAfter: new Date(Date.now() - 60_000) })).length, 1);
+      assert.equal((await h.call()).status, 'queued', 'only the next create was held');
+    }));
+
+  it('holds the create after the next `after`, and lets the others through', () =>
+    withHarness(hangUp, {}, async (h) => {
+      const held = h.emulator.holdNextCreate(2);
+      const first = await h.call();
+      const second = await h.call();
+      const third = h.call();
+      const call = await held.call;
+      assert.deepEqual([...h.emulator.calls.keys()], [first.sid, second.sid, call.sid]);
+      assert.equal((await h.call()).status, 'queued', 'the fourth goes through while the third waits');
+      held.release();
+      assert.equal((await third).sid, call.sid);
+    }));
+
+  it('a held call canceled through the API never rings, and its POST still answers', () =>
+    withHarness(hangUp, {}, async (h) => {
+      const held = h.emulator.holdNextCreate();
+      const creating = h.call();
+      const call = await held.call;
+      assert.equal((await h.client.calls(call.sid).update({ status: 'canceled' })).status, 'canceled');
+      assert.equal((await creating).sid, call.sid);
+      assert.equal((await h.emulator.waitForEnd(call.sid)).status, 'canceled');
+      assert.equal(h.app.received.length, 0);
+    }));
+});
+
 describe('emulator call flow', () => {
   it('signs every webhook and posts the status callbacks Twilio sends, in order', () =>
     withHarness({ '/answer': () => twiml('<Say>Thanks for calling</Say><Hangup/>') }, {}, async (h) => {

@@ -1,0 +1,223 @@
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { CallRecord, StandaloneMessage, StandaloneRequest } from '../../server/emulator/standalone.ts';
+
+/**
+ * Servers and the Twilio emulator as real processes (kill -9 is the point): the emulator runs alone
+ * (server/emulator/standalone.ts) and servers run live against it through TWILIO_API_URL, sharing
+ * a throwaway PostgreSQL database.
+ */
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const START_TIMEOUT_MS = 30_000;
+const children = new Set<ChildProcess>();
+
+// Whatever happens to the test process, no server or emulator outlives it.
+process.once('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+
+/** Kills every process started here that is still running. */
+export async function killAll(): Promise<void> {
+  await Promise.all([...children].map((child) => killHard(child)));
+}
+
+async function killHard(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+  children.delete(child);
+}
+
+/** A port nobody listens on right now, to restart a server on the same PUBLIC_URL. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface Database {
+  url: string;
+  /** A client on it, for the test's own reads (and the lease expiry it fakes). */
+  client: pg.Client;
+  drop(): Promise<void>;
+}
+
+/** A fresh database next to `base`, dropped (with its connections) by `drop()`. */
+export async function createDatabase(base: string): Promise<Database> {
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  const name = `callpower_durability_${randomBytes(6).toString('hex')}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  return {
+    url: url.toString(),
+    client,
+    async drop() {
+      await client.end().catch(() => {});
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/** Whether PostgreSQL answers at `url` (the durability tests need it; PGlite is one process only). */
+export async function postgresReachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export interface EmulatorProcess {
+  url: string;
+  accountSid: string;
+  authToken: string;
+  /** Every call the emulator knows (live ones and the latest 1000 ended), oldest first. */
+  calls(): Promise<CallRecord[]>;
+  /**
+   * Holds the Calls.json POST after the next `after`: `held` resolves once it has arrived (the call
+   * exists, the server has no answer yet); `release()` answers it and lets the call go on.
+   */
+  holdNextCreate(after?: number): { held: Promise<CallRecord>; release(): Promise<void> };
+  stop(): Promise<void>;
+}
+
+export async function startEmulatorProcess({ timeScale = 0, legSeconds = 1 } = {}): Promise<EmulatorProcess> {
+  const child = fork(`${ROOT}server/emulator/standalone.ts`, ['--time-scale', String(timeScale), '--leg-seconds', String(legSeconds)], {
+    execArgv: ['--import', 'tsx'],
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.add(child);
+  let next = 0;
+  const replies = new Map<number, (message: StandaloneMessage) => void>();
+  const ready = new Promise<Extract<StandaloneMessage, { type: 'ready' }>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the emulator did not start')), START_TIMEOUT_MS);
+    child.once('exit', (code) => reject(new Error(`the emulator exited (${code}) before it was ready`)));
+    child.on('message', (message: StandaloneMessage) => {
+      if (message.type === 'ready') {
+        clearTimeout(timer);
+        resolve(message);
+      } else replies.get(message.id)?.(message);
+    });
+  });
+  const { url, accountSid, authToken } = await ready;
+  const ask = <T extends StandaloneMessage>(request: StandaloneRequest) =>
+    new Promise<T>((resolve, reject) => {
+      if (child.exitCode !== null || child.signalCode !== null) return reject(new Error('the emulator is not running'));
+      const gone = () => reject(new Error(`the emulator exited before answering ${request.type}`));
+      child.once('exit', gone);
+      replies.set(request.id, (message) => {
+        replies.delete(request.id);
+        child.off('exit', gone);
+        resolve(message as T);
+      });
+      child.send(request);
+    });
+  return {
+    url,
+    accountSid,
+    authToken,
+    calls: async () => (await ask<Extract<StandaloneMessage, { type: 'calls' }>>({ type: 'calls', id: ++next })).calls,
+    holdNextCreate(after = 0) {
+      const hold = ++next;
+      const held = ask<Extract<StandaloneMessage, { type: 'held' }>>({ type: 'hold-next-create', id: hold, after }).then((message) => message.call);
+      return { held, release: async () => void (await ask({ type: 'release', id: ++next, hold })) };
+    },
+    stop: () => killHard(child),
+  };
+}
+
+export interface ServerProcess {
+  pid: number;
+  port: number;
+  url: string;
+  /** Everything it printed so far. */
+  output(): string;
+  /** SIGKILL: no shutdown code runs, in-flight work is lost where it stands. */
+  kill9(): Promise<void>;
+  /** A second process on the same port, store and settings. */
+  restart(): Promise<ServerProcess>;
+}
+
+export interface ServerSettings {
+  emulator: EmulatorProcess;
+  databaseUrl: string;
+  adminToken: string;
+  cps: number;
+  port?: number;
+  env?: Record<string, string>;
+}
+
+/** `node --import tsx server/main.ts` in live mode against the emulator process, on a fixed port. */
+export async function startServerProcess(settings: ServerSettings): Promise<ServerProcess> {
+  const port = settings.port ?? (await freePort());
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: settings.databaseUrl,
+    TWILIO_ACCOUNT_SID: settings.emulator.accountSid,
+    TWILIO_AUTH_TOKEN: settings.emulator.authToken,
+    TWILIO_API_URL: settings.emulator.url,
+    TWILIO_CALLER_ID: '+12025550100',
+    TWILIO_CPS: String(settings.cps),
+    ADMIN_TOKEN: settings.adminToken,
+    ...settings.env,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let output = '';
+  const listening = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), START_TIMEOUT_MS);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('call-power listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (${signal ?? code}) before listening:\n${output}`));
+    });
+  });
+  await listening;
+  return {
+    pid: child.pid!,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    kill9: () => killHard(child),
+    restart: () => startServerProcess({ ...settings, port }),
+  };
+}
+
+/** Polls `check` until it returns a value (not undefined), or throws with `describe()` after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined>, describe: () => Promise<string> | string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out: ${await describe()}`);
+    await sleep(50);
+  }
+}
