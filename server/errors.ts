@@ -42,6 +42,15 @@ function causes(err: unknown): unknown[] {
   return chain;
 }
 
+/** PostgreSQL refusing a text value (NUL bytes, invalid UTF-8): the client's input, not our fault. */
+const UNREADABLE_TEXT_CODES = new Set(['22021', '22P05']);
+
+const hasCode = (err: unknown, codes: Set<string>) =>
+  causes(err).some((e) => {
+    const { code } = e as { code?: unknown };
+    return typeof code === 'string' && codes.has(code);
+  });
+
 export function isStoreUnavailable(err: unknown): boolean {
   return causes(err).some((e) => {
     const { code, message } = e as { code?: unknown; message?: unknown };
@@ -68,6 +77,11 @@ export function handleError(err: Error, c: Context, log: (line: string) => void)
     const status = err.status as ContentfulStatusCode;
     const code = status === 413 ? 'body_too_large' : /json/i.test(err.message) ? 'invalid_json' : 'bad_request';
     return c.json(errorBody(code, err.message || 'Bad request'), status);
+  }
+  // The client hung up mid-body: nobody will read an answer, and it says nothing about the store.
+  if (c.req.raw.signal?.aborted || err.message === 'aborted') return c.json(errorBody('client_aborted', 'The request was abandoned.'), 400);
+  if (hasCode(err, UNREADABLE_TEXT_CODES)) {
+    return c.json(errorBody('bad_request', 'The request holds characters that cannot be stored (such as a NUL byte).'), 400);
   }
   if (isStoreUnavailable(err)) {
     log(`store unavailable: ${c.req.method} ${c.req.path}: ${describeError(err).split('\n')[0]}`);

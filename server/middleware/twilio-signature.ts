@@ -16,8 +16,9 @@ export function twilioSignature({ authToken, publicUrl }: TwilioSignatureOptions
   return async function twilioSignature(c, next) {
     const signature = c.req.header('x-twilio-signature');
     const { pathname, search } = new URL(c.req.url);
-    const params = c.req.method === 'POST' ? ((await c.req.parseBody()) as Record<string, string>) : {};
-    if (!signature || !twilio.validateRequest(authToken, signature, publicUrl + pathname + search, params)) {
+    // A body that is not a form cannot carry Twilio's signed parameters.
+    const params = c.req.method === 'POST' ? ((await c.req.parseBody().catch(() => undefined)) as Record<string, string> | undefined) : {};
+    if (!signature || !params || !twilio.validateRequest(authToken, signature, publicUrl + pathname + search, params)) {
       return c.json(errorBody('forbidden', 'This request is not signed by Twilio.'), 403);
     }
     await next();
