@@ -16,6 +16,7 @@ import { campaignRoutes } from './routes/campaigns.ts';
 import { customTargetRoutes } from './routes/custom-targets.ts';
 import { demoRoutes } from './routes/demo.ts';
 import { twimlRoutes } from './routes/twiml.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { projectRoot } from './paths.ts';
 
 const root = `${projectRoot}/`;
@@ -47,7 +48,7 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
     maxAge: 600,
   });
   app.use('/api/campaigns/*', publicCors, allowedOrigins({ origins: config.allowedOrigins }), limitBody(16 * 1024));
-  app.use('/api/calls/*', publicCors);
+  app.use('/api/calls/*', publicCors, allowedOrigins({ origins: config.allowedOrigins }), limitBody(4 * 1024));
   app.use('/api/admin/*', adminAuth({ token: config.adminToken }), limitBody(1024 * 1024));
   app.use('/twiml/*', limitBody(64 * 1024));
 
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
   app.route('/api/admin', adminRoutes(deps));
   app.route('/api/admin', customTargetRoutes(deps));
   app.route('/api/admin', blockRoutes(deps));
+  app.route('/api/admin', webhookRoutes(deps));
   app.route('/twiml', twimlRoutes(deps));
   if (emulator) {
     app.route('/', emulator.app);

@@ -6,6 +6,7 @@ import { sweepRateLimits } from './limits/rate-limit.ts';
 import type { Logger } from './log.ts';
 import type { Db } from './store/db.ts';
 import { blocks, calls } from './store/schema.ts';
+import { sweepWebhookOutbox } from './webhooks/deliveries.ts';
 
 export interface JanitorOptions {
   db: Db;
@@ -21,7 +22,7 @@ const STUCK_HOURS = 6;
 /**
  * Periodic clean-up, safe to run in every process: forgets caller numbers that a lost status callback
  * left behind, strips call records past the retention period down to what the tallies need, and
- * drops old rate-limit windows and long-expired blocks.
+ * drops old rate-limit windows and long-expired blocks, and keeps the webhook outbox within its limits.
  */
 export async function sweep(db: Db, retentionDays: number): Promise<void> {
   await db
@@ -43,6 +44,7 @@ export async function sweep(db: Db, retentionDays: number): Promise<void> {
     .where(and(lt(calls.createdAt, sql`now() - make_interval(days => ${retentionDays})`), ne(calls.phoneHash, '')));
   await sweepRateLimits(db);
   await db.delete(blocks).where(lt(blocks.expiresAt, sql`now() - interval '30 days'`));
+  await sweepWebhookOutbox(db, retentionDays);
 }
 
 export class Janitor {

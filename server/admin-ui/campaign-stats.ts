@@ -3,7 +3,7 @@ import type { AdminApi, Stats, StatsRange, TargetStats } from './api.ts';
 import { formatDuration, formatNumber, formatPercent, localZone, saveBlob } from './format.ts';
 import { base } from './styles.ts';
 
-type SortKey = keyof Omit<TargetStats, 'id'>;
+type SortKey = keyof Omit<TargetStats, 'id' | 'outcomes'>;
 
 const COLUMNS: [SortKey, string][] = [
   ['name', 'Office'],

@@ -83,7 +83,11 @@ export class CallFlow extends Speaker {
     }
     const gather = () => response.gather({ numDigits: 1, action: `${this.#base}/gate`, method: 'POST', timeout: 8 });
     const first = gather();
-    this.say(first, 'intro', { count: this.#count });
+    if (this.#call.scheduled) {
+      this.say(first, 'scheduledIntro', { count: this.#count });
+    } else {
+      this.say(first, 'intro', { count: this.#count });
+    }
     this.say(first, 'pressOne');
     this.say(gather(), 'pressOne');
     this.say(response, 'goodbye');
@@ -91,26 +95,57 @@ export class CallFlow extends Speaker {
     return { twiml: response.toString() };
   }
 
-  /** The key pressed at the gate: 1 starts the first dial, anything else ends the call. */
+  /** The key pressed at the gate: 1 starts the first dial, 9 has stopped the calls (see the route), anything else ends the call. */
   gate(digits: string): Step {
+    if (digits === '9') return { twiml: this.final('optedOut') };
     if (digits !== '1') return { twiml: this.final('goodbye') };
     const response = new twilio.twiml.VoiceResponse();
     this.say(response, 'skipHint');
     return this.#dial(response, 0);
   }
 
-  /** After target `position`'s leg: the next target, or the thank-you. */
-  afterLeg(position: number, status: string): Step {
+  /**
+   * After target `position`'s leg: how did it go (if the office answered), then the next target or the
+   * end. `offer` is the call-again schedule to offer at the end, when the supporter has not taken it.
+   */
+  afterLeg(position: number, status: string, offer?: string): Step {
     const response = new twilio.twiml.VoiceResponse();
-    if (status !== 'completed' && status !== 'answered') this.say(response, 'unreachable');
-    const next = position + 1;
-    if (next >= this.#call.targets.length) {
-      this.say(response, 'thanks');
-      response.hangup();
-      return { twiml: response.toString() };
+    const answered = status === 'completed' || status === 'answered';
+    if (!answered) this.say(response, 'unreachable');
+    if (answered && this.campaign.settings.askOutcome !== false) {
+      const action = `${this.#base}/legs/${position}/outcome`;
+      this.say(response.gather({ numDigits: 1, action, method: 'POST', timeout: 5 }), 'askOutcome');
     }
-    this.say(response, 'between');
-    return this.#dial(response, next);
+    return this.#onwards(response, position, offer);
+  }
+
+  /** The supporter keyed in how the leg went: carry on as if they had not been asked. */
+  afterOutcome(position: number, offer?: string): Step {
+    return this.#onwards(new twilio.twiml.VoiceResponse(), position, offer);
+  }
+
+  /** The key pressed at the call-again offer: 1 has opted them in (see the route), anything else ends politely. */
+  afterOffer(digits: string, schedule: string): string {
+    const response = new twilio.twiml.VoiceResponse();
+    if (digits === '1') this.say(response, 'optedIn', { schedule });
+    this.say(response, 'thanks');
+    response.hangup();
+    return response.toString();
+  }
+
+  #onwards(response: twilio.twiml.VoiceResponse, position: number, offer?: string): Step {
+    const next = position + 1;
+    if (next < this.#call.targets.length) {
+      this.say(response, 'between');
+      return this.#dial(response, next);
+    }
+    if (offer) {
+      const action = `${this.#base}/again`;
+      this.say(response.gather({ numDigits: 1, action, method: 'POST', timeout: 6 }), 'offerAgain', { schedule: offer });
+    }
+    this.say(response, 'thanks');
+    response.hangup();
+    return { twiml: response.toString() };
   }
 
   /** A supporter rang the call-in number: a campaign with a fixed list connects at once; a Congress one asks for a ZIP. */

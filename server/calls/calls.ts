@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
 import { calls, campaignHours, legs, targetCounts, targetHours } from '../store/schema.ts';
 import { publicTarget, type Target } from '../targets/target.ts';
+import { recordEvent } from '../webhooks/events.ts';
 
 export type Call = typeof calls.$inferSelect;
 export type Leg = typeof legs.$inferSelect;
@@ -49,11 +50,15 @@ export async function findCallBySid(db: Db, twilioSid: string): Promise<Call | u
  * the same call. The number is not kept (we never dial it back), only its keyed hash.
  */
 export async function openInboundCall(db: Db, values: { campaignId: string; twilioSid: string; phoneHash: string; targets: Target[] }): Promise<Call> {
-  await db
-    .insert(calls)
-    .values({ ...values, id: newCallId(), direction: 'inbound', status: 'in-progress', answeredAt: sql`now()` })
-    .onConflictDoNothing({ target: calls.twilioSid });
-  return (await findCallBySid(db, values.twilioSid))!;
+  return db.transaction(async (tx) => {
+    const [opened] = await tx
+      .insert(calls)
+      .values({ ...values, id: newCallId(), direction: 'inbound', status: 'in-progress', answeredAt: sql`now()` })
+      .onConflictDoNothing({ target: calls.twilioSid })
+      .returning();
+    if (opened) await recordEvent(tx, { type: 'call.started', call: opened });
+    return opened ?? (await findCallBySid(tx, values.twilioSid))!;
+  });
 }
 
 /** Call-in: the targets found once the caller keyed in their ZIP (and district). */
@@ -75,12 +80,43 @@ export function callView(call: Call, callLegs: Leg[]) {
   return {
     id: call.id,
     status: call.status,
-    legs: callLegs.map((leg) => ({ targetId: leg.targetId, status: leg.status, duration: leg.duration })),
+    legs: callLegs.map(legView),
     targets: call.targets.map(publicTarget),
     ...(call.errorCode ? { error: { code: call.errorCode, message: call.errorMessage } } : {}),
   };
 }
 export type CallView = ReturnType<typeof callView>;
+
+export const legView = ({ targetId, status, duration, outcome }: Leg) => ({ targetId, status, duration, outcome });
+
+/** What a supporter says happened on a leg the office answered: by keypad (1, 2, 3) or in the widget. */
+export const OUTCOMES = ['spoke', 'voicemail', 'unavailable'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/**
+ * Stores a leg's outcome, once: the first report wins (keypad or widget, whichever comes first) and
+ * bumps the office's tally in the same transaction. Only a leg the office answered has an outcome.
+ * Returns the leg, or undefined when there is no such leg or it has not ended answered.
+ */
+export async function recordOutcome(db: Db, call: Call, position: number, outcome: Outcome): Promise<Leg | undefined> {
+  return db.transaction(async (tx) => {
+    const [recorded] = await tx
+      .update(legs)
+      .set({ outcome, updatedAt: sql`now()` })
+      .where(and(eq(legs.callId, call.id), eq(legs.position, position), isNull(legs.outcome), inArray(legs.status, ['completed', 'answered'])))
+      .returning();
+    if (recorded) {
+      const column = targetCounts[outcome];
+      await tx
+        .update(targetCounts)
+        .set({ [outcome]: sql`${column} + 1` })
+        .where(and(eq(targetCounts.campaignId, call.campaignId), eq(targetCounts.targetId, recorded.targetId)));
+      return recorded;
+    }
+    const [existing] = await tx.select().from(legs).where(and(eq(legs.callId, call.id), eq(legs.position, position)));
+    return existing?.outcome ? existing : undefined;
+  });
+}
 
 /**
  * Moves a call forward to `status` (from a Twilio status callback); ignores stale or repeated ones.
@@ -93,25 +129,57 @@ export async function advanceCallStatus(db: Db, id: string, status: string, dura
   if (!earlier.length) return false;
   const final = rank === 3;
   const answered = status === 'in-progress' || (status === 'completed' && Boolean(duration));
-  const updated = await db
+  const advance = (tx: Db) =>
+    tx
+      .update(calls)
+      .set({
+        status: status === 'initiated' ? 'queued' : status,
+        updatedAt: sql`now()`,
+        ...(answered ? { answeredAt: sql`coalesce(${calls.answeredAt}, now())` } : {}),
+        ...(final ? { endedAt: sql`now()`, phone: null, duration: duration ?? null } : {}),
+      })
+      .where(and(eq(calls.id, id), inArray(calls.status, earlier)))
+      .returning();
+  return final ? endCall(db, id, advance) : (await advance(db)).length > 0;
+}
+
+/**
+ * Notes Twilio's sid for our call from one of its callbacks, if we never stored it: the process that
+ * placed the call may have died before it could (then a retry must not take another call for this one).
+ */
+export async function recordSid(db: Db, id: string, twilioSid: string): Promise<void> {
+  await db
     .update(calls)
-    .set({
-      status: status === 'initiated' ? 'queued' : status,
-      updatedAt: sql`now()`,
-      ...(answered ? { answeredAt: sql`coalesce(${calls.answeredAt}, now())` } : {}),
-      ...(final ? { endedAt: sql`now()`, phone: null, duration: duration ?? null } : {}),
-    })
-    .where(and(eq(calls.id, id), inArray(calls.status, earlier)))
-    .returning({ id: calls.id });
-  return updated.length > 0;
+    .set({ twilioSid })
+    .where(and(eq(calls.id, id), isNull(calls.twilioSid)))
+    .catch((error: { cause?: { code?: string } }) => {
+      if (error.cause?.code !== '23505') throw error; // that sid is already another call's: leave it
+    });
 }
 
 /** Ends a call that could not be placed, with a reason the caller can read. */
 export async function failCall(db: Db, id: string, code: string, message: string): Promise<void> {
-  await db
-    .update(calls)
-    .set({ status: 'failed', errorCode: code, errorMessage: message, phone: null, endedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(eq(calls.id, id));
+  await endCall(db, id, (tx) =>
+    tx
+      .update(calls)
+      .set({ status: 'failed', errorCode: code, errorMessage: message, phone: null, endedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(and(eq(calls.id, id), notInArray(calls.status, [...FINAL_CALL_STATUSES])))
+      .returning(),
+  );
+}
+
+/**
+ * Runs `end` (an update that gives a call its final status and forgets the number) with the call's
+ * `call.completed` webhook event, in one transaction. The number is read first: a campaign may have
+ * opted in to receiving it with the event.
+ */
+async function endCall(db: Db, id: string, end: (tx: Db) => Promise<Call[]>): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [held] = await tx.select({ phone: calls.phone }).from(calls).where(eq(calls.id, id)).for('update');
+    const [ended] = await end(tx);
+    if (ended) await recordEvent(tx, { type: 'call.completed', call: { ...ended, phone: held?.phone ?? null } });
+    return Boolean(ended);
+  });
 }
 
 /** Notes that target `position` is being dialed (TwiML served); repeated webhooks change nothing. */
@@ -151,6 +219,7 @@ export async function finishLeg(db: Db, call: Call, position: number, status: Di
       .returning({ callId: legs.callId });
     if (!recorded.length) return false;
     await bumpTargetCounts(tx, call, target, status, duration);
+    await recordEvent(tx, { type: 'leg.completed', call, position });
     return true;
   });
 }

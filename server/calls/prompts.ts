@@ -22,6 +22,11 @@ export const DEFAULT_PROMPTS: Record<Locale, Required<Prompts>> = {
     paused: 'This campaign is paused right now. Please try again later. Goodbye.',
     closed: 'This campaign has ended. Thank you for your support. Goodbye.',
     limited: 'You have reached the number of calls we can connect for now. Thank you! Please try again later. Goodbye.',
+    askOutcome: 'How did it go? Press 1 if you spoke to someone, 2 if you left a voicemail, or 3 if no one answered.',
+    offerAgain: 'Would you like us to call you again {schedule}? Press 1 for yes.',
+    optedIn: 'Thank you! We will call you again {schedule}. To stop, press 9 on any of our calls.',
+    scheduledIntro: 'Hello! This is {campaign}, calling again as you asked, to connect you to {count}. To stop these calls, press 9.',
+    optedOut: 'You will not be called again. Thank you for your support. Goodbye.',
     refused: 'This line cannot take your call. Goodbye.',
   },
   es: {
@@ -42,6 +47,11 @@ export const DEFAULT_PROMPTS: Record<Locale, Required<Prompts>> = {
     paused: 'Esta campaña está en pausa. Por favor, intente más tarde. Adiós.',
     closed: 'Esta campaña ha terminado. Gracias por su apoyo. Adiós.',
     limited: 'Ha alcanzado el número de llamadas que podemos conectar por ahora. ¡Gracias! Por favor, intente más tarde. Adiós.',
+    askOutcome: '¿Cómo le fue? Oprima 1 si habló con alguien, 2 si dejó un mensaje de voz, o 3 si nadie contestó.',
+    offerAgain: '¿Quiere que le volvamos a llamar {schedule}? Oprima 1 para sí.',
+    optedIn: '¡Gracias! Le volveremos a llamar {schedule}. Para dejar de recibir llamadas, oprima 9 en cualquiera de ellas.',
+    scheduledIntro: '¡Hola! Le llama {campaign} de nuevo, como pidió, para conectarle con {count}. Para dejar de recibir estas llamadas, oprima 9.',
+    optedOut: 'No le volveremos a llamar. Gracias por su apoyo. Adiós.',
     refused: 'Esta línea no puede atender su llamada. Adiós.',
   },
 };

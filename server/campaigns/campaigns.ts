@@ -7,6 +7,7 @@ import type { Db } from '../store/db.ts';
 import { campaigns, customTargets } from '../store/schema.ts';
 import type { Target } from '../targets/target.ts';
 import { CampaignSettings, E164, Targeting } from './settings.ts';
+import { describeSchedule, scheduleZone } from '../supporters/schedule.ts';
 
 export const MAX_CUSTOM_TARGETS = 1000;
 
@@ -166,6 +167,7 @@ export function publicCampaign(campaign: Campaign) {
     locale: settings.locale,
     countries: settings.countries,
     ...(settings.nextStep ? { nextStep: settings.nextStep } : {}),
+    ...(settings.callAgain ? { callAgain: { description: describeSchedule(settings.callAgain, scheduleZone(settings.callAgain, undefined), settings.locale) } } : {}),
     ...(settings.strings && Object.keys(settings.strings).length ? { strings: settings.strings } : {}),
   };
 }
@@ -196,7 +198,10 @@ export async function updateCampaign(db: Db, id: string, patch: Record<string, u
   const stored = { ...currentTargets, custom: listChanged ? undefined : await customTargetsOf(db, id) };
   const targets = isObject(targetsPatch) ? overlay(stored, targetsPatch) : targetsPatch === undefined ? stored : targetsPatch;
   const base = { ...currentSettings, name: current.name, status: current.status, callInNumber: current.callInNumber };
-  const parsed = CampaignInput.safeParse({ ...overlay(base, rest), targets, id });
+  const merged = overlay(base, rest);
+  // `webhook` merges key by key too, so changing its URL or events keeps its secret.
+  if (isObject(rest.webhook) && currentSettings.webhook) merged.webhook = overlay(currentSettings.webhook, rest.webhook);
+  const parsed = CampaignInput.safeParse({ ...merged, targets, id });
   if (!parsed.success) throw fromZodError(parsed.error);
   const { name, status, callInNumber, targets: { custom = [], ...targeting }, id: _id, ...settings } = parsed.data;
   const list = checkedList(custom, settings.countries);

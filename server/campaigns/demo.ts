@@ -14,6 +14,8 @@ export async function ensureDemoCampaign(db: Db): Promise<void> {
       targets: { congress: 'both' },
       script:
         "Hi, my name is [your name] and I'm a constituent from [your town]. I'm calling to ask {title} {name} to support public funding for local newsrooms. Thank you for your time.",
+      callAgain: {},
+      nextStep: { kind: 'share', text: 'I just called Congress to stand up for local news. Will you call too?' },
     }),
   );
 }

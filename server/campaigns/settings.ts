@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WebhookSettings } from '../webhooks/settings.ts';
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -25,6 +26,12 @@ export const Prompts = z
     /** Call-in to a paused or archived campaign. */
     paused: text(1000),
     closed: text(1000),
+    /** After an office answered; and the call-again offer, its confirmation, and opting out. */
+    askOutcome: text(1000),
+    offerAgain: text(1000),
+    optedIn: text(1000),
+    scheduledIntro: text(1000),
+    optedOut: text(1000),
     /** Call-in refused: over a limit, or a blocked caller. */
     limited: text(1000),
     refused: text(1000),
@@ -96,6 +103,32 @@ export const Limits = z.object({
 });
 export type Limits = z.infer<typeof Limits>;
 
+/** When supporters who asked are called again: local days and hours, in the time zone of whom they call. */
+export const CallAgain = z
+  .object({
+    /** ISO weekdays: 1 = Monday … 7 = Sunday. */
+    days: z.array(z.number().int().min(1).max(7)).min(1).max(7).default([1, 2, 3, 4, 5]),
+    /** Local hours: from (inclusive) to (exclusive). */
+    from: z.number().int().min(0).max(23).default(10),
+    to: z.number().int().min(1).max(24).default(16),
+    /** Days between two calls to one supporter. */
+    everyDays: z.number().int().min(1).max(60).default(1),
+    /** An IANA zone for every call; unset: the first office's (Washington offices are on Eastern time). */
+    timeZone: z
+      .string()
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone like America/Chicago')
+      .optional(),
+  })
+  .refine((schedule) => schedule.from < schedule.to, { message: 'must end after it starts', path: ['to'] });
+export type CallAgain = z.infer<typeof CallAgain>;
+
 export const CampaignSettings = z.object({
   targets: Targeting,
   /** What the supporter should say; shown by the widget. */
@@ -111,9 +144,15 @@ export const CampaignSettings = z.object({
   limits: Limits.prefault({}),
   /** Ask the supporter to press 1 before connecting, so a voicemail or a stranger never reaches an office. */
   pressOneGate: z.boolean().default(true),
+  /** After each office that answered, ask how it went (1 spoke to someone, 2 left a voicemail, 3 no one). */
+  askOutcome: z.boolean().default(true),
+  /** Offer to call supporters again on this schedule (unset: not offered). */
+  callAgain: CallAgain.optional(),
   /** The number supporters see calling them: one of the account's numbers (unset: TWILIO_CALLER_ID). */
   callerId: E164.optional(),
   nextStep: NextStep.optional(),
   strings: WidgetStrings.optional(),
+  /** Signed event deliveries to the campaign's own systems (see server/webhooks). */
+  webhook: WebhookSettings.optional(),
 });
 export type CampaignSettings = z.infer<typeof CampaignSettings>;

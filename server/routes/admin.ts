@@ -7,6 +7,7 @@ import {
   copyCampaign,
   createCampaign,
   customTargetsOf,
+  findCampaign,
   requireCampaign,
   setCampaignStatus,
   updateCampaign,
@@ -17,6 +18,7 @@ import { campaigns } from '../store/schema.ts';
 import { callLogCsv, targetsCsv } from '../stats/csv.ts';
 import { campaignStats, StatsQuery } from '../stats/stats.ts';
 import { validate } from '../validate.ts';
+import { maskedCampaign } from '../webhooks/secret.ts';
 
 /** PATCH takes any subset of the create fields; the merged campaign is validated in `updateCampaign`. */
 const CampaignPatch = z.record(z.string(), z.unknown());
@@ -25,8 +27,13 @@ const CopyRequest = z.object({ id: CampaignInput.shape.id, name: CampaignInput.s
 
 const STATUS_ACTIONS = { pause: 'paused', resume: 'active', archive: 'archived' } as const;
 
-/** The organiser's view of a campaign: every setting and its own list of offices. */
-const adminView = async (db: Db, campaign: Campaign) => ({ campaign: { ...campaign, customTargets: await customTargetsOf(db, campaign.id) } });
+/**
+ * The organiser's view of a campaign: every setting and its own list of offices. The webhook secret
+ * is shown whole only by the request that made it (`revealSecret`), else as its last characters.
+ */
+const adminView = async (db: Db, campaign: Campaign, revealSecret = false) => ({
+  campaign: { ...maskedCampaign(campaign, revealSecret), customTargets: await customTargetsOf(db, campaign.id) },
+});
 
 function csvDownload(c: Context, filename: string, body: string | ReadableStream<Uint8Array>) {
   c.header('Content-Type', 'text/csv; charset=utf-8');
@@ -67,16 +74,19 @@ export function adminRoutes({ store: { db }, log }: AppDeps) {
 
     .get('/campaigns', async (c) => {
       const rows = await db.select().from(campaigns).orderBy(desc(campaigns.createdAt));
-      return c.json({ campaigns: rows });
+      return c.json({ campaigns: rows.map((row) => maskedCampaign(row)) });
     })
 
-    .post('/campaigns', validate('json', CampaignInput), async (c) => c.json(await adminView(db, await createCampaign(db, c.req.valid('json'))), 201))
+    .post('/campaigns', validate('json', CampaignInput), async (c) => c.json(await adminView(db, await createCampaign(db, c.req.valid('json')), true), 201))
 
     .get('/campaigns/:id', async (c) => c.json(await adminView(db, await requireCampaign(db, c.req.param('id')))))
 
-    .patch('/campaigns/:id', validate('json', CampaignPatch), async (c) =>
-      c.json(await adminView(db, await updateCampaign(db, c.req.param('id'), c.req.valid('json')))),
-    )
+    .patch('/campaigns/:id', validate('json', CampaignPatch), async (c) => {
+      const secretBefore = (await findCampaign(db, c.req.param('id')))?.settings.webhook?.secret;
+      const campaign = await updateCampaign(db, c.req.param('id'), c.req.valid('json'));
+      const secretMade = campaign.settings.webhook !== undefined && campaign.settings.webhook.secret !== secretBefore;
+      return c.json(await adminView(db, campaign, secretMade));
+    })
 
     .post('/campaigns/:id/:action{pause|resume|archive}', async (c) => {
       const status = STATUS_ACTIONS[c.req.param('action') as keyof typeof STATUS_ACTIONS];

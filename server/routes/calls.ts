@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { type CallView, callView, findCall, isFinal, legsOf } from '../calls/calls.ts';
+import { z } from 'zod';
+import { type CallView, callView, findCall, isFinal, legsOf, legView, OUTCOMES, recordOutcome } from '../calls/calls.ts';
 import type { AppDeps } from '../deps.ts';
-import { notFound } from '../errors.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { validate } from '../validate.ts';
 
 /** Re-read the call this often even without a local change (another process may have handled its webhooks). */
 const POLL_MS = 2000;
@@ -13,6 +15,8 @@ const HEARTBEAT_MS = 15_000;
 const SETTLE_MS = 10_000;
 
 const settled = (view: CallView) => isFinal(view.status) && view.legs.every((leg) => leg.status !== 'ringing' && leg.status !== 'in-progress');
+
+const OutcomeReport = z.object({ outcome: z.enum(OUTCOMES) });
 
 export function callRoutes({ store: { db }, notifier }: AppDeps) {
   const load = async (id: string) => {
@@ -26,6 +30,21 @@ export function callRoutes({ store: { db }, notifier }: AppDeps) {
       if (!view) throw notFound('Call');
       c.header('Cache-Control', 'no-store');
       return c.json(view);
+    })
+
+    /** The supporter taps how a leg went (the same as a key on the phone); the first report wins. */
+    .post('/:id/legs/:n/outcome', validate('json', OutcomeReport), async (c) => {
+      const call = await findCall(db, c.req.param('id'));
+      if (!call) throw notFound('Call');
+      const position = Number(c.req.param('n'));
+      const leg = (await legsOf(db, call.id)).find((each) => each.position === position);
+      if (!leg) throw notFound('Leg');
+      if (leg.status !== 'completed' && leg.status !== 'answered') {
+        throw new ApiError(409, 'outcome_not_ready', 'This call to the office has not ended with an answer, so it has no outcome yet.');
+      }
+      const recorded = await recordOutcome(db, call, position, c.req.valid('json').outcome);
+      if (recorded) notifier.changed(call.id);
+      return c.json({ leg: legView(recorded ?? leg) });
     })
 
     .get('/:id/events', async (c) => {

@@ -6,21 +6,36 @@ import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { hashPhone, parsePhone } from '../phone.ts';
 import { ttlCache } from '../cache.ts';
-import { liveCount } from '../stats/stats.ts';
+import { liveCount, refCounts } from '../stats/stats.ts';
+import { optIn } from '../supporters/supporters.ts';
 import { admitCall } from '../limits/admission.ts';
 import { clientIp } from '../limits/client-ip.ts';
 import { resolveTargets } from '../targets/resolve.ts';
 import { publicTarget } from '../targets/target.ts';
 import { validate } from '../validate.ts';
+import { recordEvent } from '../webhooks/events.ts';
 
 const Where = z.object({
   zip: z.string().max(20).optional(),
   district: z.string().max(20).optional(),
 });
 
-/** Only the caller's own number and location: nothing a client sends decides whom we dial. */
+const Ref = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, - or _');
+
+/** Host-page metadata passed through to the campaign's webhooks: a few short, flat values. */
+const Meta = z
+  .record(z.string().regex(/^[A-Za-z][\w-]{0,39}$/, 'keys must be 1–40 letters, digits, - or _'), z.union([z.string().max(200), z.number(), z.boolean()]))
+  .refine((meta) => Object.keys(meta).length <= 20, 'may hold at most 20 values');
+
+/**
+ * Only the caller's own number and location decide whom we dial; the rest is bookkeeping
+ * (a referral code, page metadata) and their consent to be called again.
+ */
 const CallRequest = Where.extend({
   phone: z.string({ error: 'Enter your phone number.' }).trim().min(1, 'Enter your phone number.').max(40),
+  ref: Ref.optional(),
+  meta: Meta.optional(),
+  callAgain: z.boolean().optional(),
 });
 
 const codes = { phone: 'invalid_phone', zip: 'invalid_zip', district: 'invalid_district' };
@@ -36,6 +51,7 @@ const CAMPAIGN_MAX_AGE_MS = 5000;
 export function campaignRoutes({ config, store: { db }, congress, notifier, dialer, blocklist, secretKey }: AppDeps) {
   // A viral page's counters hit this process, not the store: one query per campaign every few seconds.
   const countOf = ttlCache<{ calls: number; completed: number }>(COUNT_MAX_AGE * 500);
+  const leaderboard = ttlCache<Awaited<ReturnType<typeof refCounts>>>(COUNT_MAX_AGE * 500);
   const recentCampaign = ttlCache<CampaignWithList>(CAMPAIGN_MAX_AGE_MS);
   const cachedCampaign = (id: string) => recentCampaign(id, () => campaignWithList(db, id));
   return new Hono()
@@ -61,27 +77,49 @@ export function campaignRoutes({ config, store: { db }, congress, notifier, dial
       if (!targets.length) throw new ApiError(422, 'no_targets', 'There is nobody to call for this location.', 'zip');
       const ip = clientIp(c, config.trustedProxyHeader);
       const dial = await admitCall(db, blocklist, { campaign, phoneHash, ip, targets });
-      const call = await insertCall(db, {
-        id: newCallId(),
-        campaignId: campaign.id,
-        phone,
-        phoneHash,
-        zip: location?.zip,
-        district: request.district ?? (location?.districts.length === 1 ? location.districts[0] : undefined),
-        targets: dial,
+      // The call and its `call.started` webhook event are stored together, or neither is.
+      const call = await db.transaction(async (tx) => {
+        const inserted = await insertCall(tx, {
+          id: newCallId(),
+          campaignId: campaign.id,
+          phone,
+          phoneHash,
+          zip: location?.zip,
+          district: request.district ?? (location?.districts.length === 1 ? location.districts[0] : undefined),
+          targets: dial,
+          ref: request.ref,
+          meta: request.meta,
+        });
+        await recordEvent(tx, { type: 'call.started', call: inserted, campaign });
+        return inserted;
       });
+      if (request.callAgain) await optIn(db, { campaign, call, phone, phoneHash, zip: call.zip, district: call.district, targets: dial, secretKey });
       dialer.wake();
       notifier.changed(call.id);
       return c.json({ call: { id: call.id, status: call.status, targets: dial.map(publicTarget) } }, 201);
     })
 
-    .get('/:id/count', async (c) => {
+    .get('/:id/count', validate('query', z.object({ ref: Ref.optional() })), async (c) => {
       const id = c.req.param('id');
-      const counts = await countOf(id, async () => {
+      const { ref } = c.req.valid('query');
+      const counts = await countOf(ref === undefined ? id : `${id}\u0000${ref}`, async () => {
         await requireCampaign(db, id);
-        return liveCount(db, id);
+        if (ref === undefined) return liveCount(db, id);
+        const [{ calls, completed } = { calls: 0, completed: 0 }] = await refCounts(db, id, ref);
+        return { calls, completed };
       });
       c.header('Cache-Control', `public, max-age=${COUNT_MAX_AGE}`);
       return c.json(counts);
+    })
+
+    /** Leaderboard: the referral codes that brought the most calls. */
+    .get('/:id/count/refs', async (c) => {
+      const id = c.req.param('id');
+      const refs = await leaderboard(id, async () => {
+        await requireCampaign(db, id);
+        return refCounts(db, id);
+      });
+      c.header('Cache-Control', `public, max-age=${COUNT_MAX_AGE}`);
+      return c.json({ refs });
     });
 }

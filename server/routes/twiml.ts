@@ -10,6 +10,9 @@ import {
   findCallBySid,
   finishLeg,
   markLegAnswered,
+  OUTCOMES,
+  recordOutcome,
+  recordSid,
   openInboundCall,
   setCallTargets,
   startLeg,
@@ -18,7 +21,8 @@ import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { twilioSignature } from '../middleware/twilio-signature.ts';
 import { webhookBudget } from '../middleware/webhook-budget.ts';
-import { hashPhone } from '../phone.ts';
+import { hashPhone, normalizePhone } from '../phone.ts';
+import { isOptedIn, optIn, optOut, scheduleDescription } from '../supporters/supporters.ts';
 import { candidateRepresentatives, locate, resolveTargets } from '../targets/resolve.ts';
 import { admitCaller, capOffices } from '../limits/admission.ts';
 import type { Target } from '../targets/target.ts';
@@ -27,17 +31,26 @@ import { validateTwilio } from '../validate.ts';
 const xml = (c: Context, twiml: string) => c.body(twiml, 200, { 'Content-Type': 'text/xml; charset=utf-8' });
 
 const seconds = z.coerce.number().int().min(0).default(0);
-const StatusCallback = z.object({ CallStatus: z.string().min(1), CallDuration: seconds.optional() });
+const StatusCallback = z.object({ CallStatus: z.string().min(1), CallDuration: seconds.optional(), CallSid: z.string().max(64).optional() });
 const GatherResult = z.object({ Digits: z.string().max(32).default('') });
 const DialResult = z.object({ DialCallStatus: z.enum(DIAL_CALL_STATUSES), DialCallDuration: seconds });
 const LegStatus = z.object({ CallStatus: z.string().min(1) });
 const Inbound = z.object({ CallSid: z.string().min(1).max(64), From: z.string().max(64).default(''), To: z.string().min(1).max(64) });
+const CallAgainAnswer = GatherResult.extend({ From: z.string().max(64).default(''), To: z.string().max(64).default('') });
 const InboundStatus = StatusCallback.extend({ CallSid: z.string().min(1).max(64) });
 
 /**
  * Twilio's webhooks for a bridge call. Each may be retried, duplicated or arrive out of order:
  * handlers only move state forward and bump counts once (see calls.ts).
  */
+const normalizedOrNull = (phone: string) => {
+  try {
+    return normalizePhone(phone);
+  } catch {
+    return null;
+  }
+};
+
 /** The prompt for a caller the limits or blocklist turned away (the public API's 429 and 403). */
 function refusalPrompt(error: unknown): 'limited' | 'refused' | undefined {
   if (error instanceof ApiError && error.status === 429) return 'limited';
@@ -74,6 +87,11 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       return undefined;
     }
   };
+  /** After the last leg, the call-again schedule to offer — if the campaign has one and the supporter is not on it. */
+  const offer = async ({ call, campaign }: { call: Call; campaign: Campaign }, n: number) => {
+    if (n + 1 < call.targets.length || !campaign.settings.callAgain || call.scheduled) return undefined;
+    return (await isOptedIn(db, campaign.id, call.phoneHash)) ? undefined : scheduleDescription(campaign, call.targets);
+  };
   const attempt = (c: Context) => Math.max(1, Math.min(10, Number(c.req.query('attempt')) || 1));
 
   return new Hono()
@@ -88,7 +106,9 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
     .post('/calls/:id/gate', validateTwilio(GatherResult), async (c) => {
       const found = await load(c.req.param('id'));
       if (!found) return xml(c, hangupTwiml());
-      return step(c, found.call, found.flow.gate(c.req.valid('form').Digits));
+      const { Digits } = c.req.valid('form');
+      if (Digits === '9') await optOut(db, found.call.campaignId, found.call.phoneHash);
+      return step(c, found.call, found.flow.gate(Digits));
     })
 
     .post('/calls/:id/legs/:n', validateTwilio(DialResult), async (c) => {
@@ -97,7 +117,39 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       if (!found || n === undefined) return xml(c, hangupTwiml());
       const { DialCallStatus, DialCallDuration } = c.req.valid('form');
       if (await finishLeg(db, found.call, n, DialCallStatus, DialCallDuration)) notifier.changed(found.call.id);
-      return step(c, found.call, found.flow.afterLeg(n, DialCallStatus));
+      return step(c, found.call, found.flow.afterLeg(n, DialCallStatus, await offer(found, n)));
+    })
+
+    .post('/calls/:id/legs/:n/outcome', validateTwilio(GatherResult), async (c) => {
+      const found = await load(c.req.param('id'));
+      const n = found && position(found.call, c.req.param('n'));
+      if (!found || n === undefined) return xml(c, hangupTwiml());
+      const outcome = OUTCOMES[Number(c.req.valid('form').Digits) - 1];
+      if (outcome && (await recordOutcome(db, found.call, n, outcome))) notifier.changed(found.call.id);
+      return step(c, found.call, found.flow.afterOutcome(n, await offer(found, n)));
+    })
+
+    .post('/calls/:id/again', validateTwilio(CallAgainAnswer), async (c) => {
+      const found = await load(c.req.param('id'));
+      if (!found) return xml(c, hangupTwiml());
+      const { call, campaign } = found;
+      const { Digits, From, To } = c.req.valid('form');
+      // Twilio tells us (signed) who the supporter is: the number we rang, or the one that rang in.
+      const phone = normalizedOrNull(call.direction === 'inbound' ? From : To);
+      if (Digits === '1' && phone) {
+        await optIn(db, {
+          campaign,
+          call,
+          phone,
+          phoneHash: call.phoneHash,
+          zip: call.zip,
+          district: call.district,
+          targets: call.targets,
+          secretKey,
+          consentedAt: call.createdAt,
+        });
+      }
+      return xml(c, found.flow.afterOffer(Digits, scheduleDescription(campaign, call.targets) ?? ''));
     })
 
     .post('/calls/:id/legs/:n/status', validateTwilio(LegStatus), async (c) => {
@@ -111,7 +163,8 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
 
     .post('/calls/:id/status', validateTwilio(StatusCallback), async (c) => {
       const id = c.req.param('id');
-      const { CallStatus, CallDuration } = c.req.valid('form');
+      const { CallStatus, CallDuration, CallSid } = c.req.valid('form');
+      if (CallSid) await recordSid(db, id, CallSid);
       if (await advanceCallStatus(db, id, CallStatus, CallDuration)) notifier.changed(id);
       return c.body(null, 204);
     })

@@ -49,6 +49,8 @@ export interface Tallies {
 export interface TargetStats extends Tallies {
   id: string;
   name: string;
+  /** What supporters reported after this office answered (all time: reports are not kept by hour). */
+  outcomes: { spoke: number; voicemail: number; unavailable: number };
 }
 export interface CallTallies {
   calls: number;
@@ -68,6 +70,8 @@ export interface CampaignStats {
   /** Days (in `tz`) and hours (UTC) with calls, in order; quiet ones are left out. */
   perDay: (Bucket & { date: string })[];
   perHour: (Bucket & { hour: string })[];
+  /** Referral codes that brought calls in the range, most first (top 20). */
+  refs: { ref: string; calls: number; completed: number }[];
 }
 
 const asInt = (column: SQL | Parameters<typeof sum>[0]) => sql<number>`coalesce(${sum(column)}, 0)`.mapWith(Number);
@@ -111,7 +115,7 @@ export async function campaignStats(db: Db, campaignId: string, query: StatsQuer
   const range = hourRange(query);
   const filtered = Boolean(range.from || range.until);
   const started = sql`date_bin('1 hour', ${calls.createdAt}, timestamptz '2000-01-01 00:00Z')`;
-  const [callHours, legHours, targetRows, listed] = await Promise.all([
+  const [callHours, legHours, targetRows, listed, outcomes, refs] = await Promise.all([
     db
       .select({
         hour: hourOf(started),
@@ -135,12 +139,19 @@ export async function campaignStats(db: Db, campaignId: string, query: StatsQuer
           .groupBy(targetHours.targetId)
       : db.select({ id: targetCounts.targetId, ...summed(targetCounts) }).from(targetCounts).where(eq(targetCounts.campaignId, campaignId)).groupBy(targetCounts.targetId),
     targetNames(db, campaignId),
+    db
+      .select({ id: targetCounts.targetId, spoke: targetCounts.spoke, voicemail: targetCounts.voicemail, unavailable: targetCounts.unavailable })
+      .from(targetCounts)
+      .where(eq(targetCounts.campaignId, campaignId)),
+    refCounts(db, campaignId, undefined, { range }),
   ]);
+  const reported = new Map(outcomes.map(({ id, ...counts }) => [id, counts]));
 
   const targets = new Map<string, TargetStats>();
-  for (const row of targetRows) targets.set(row.id, { id: row.id, name: listed.get(row.id) ?? row.id, ...tallies(row) });
+  const noOutcomes = { spoke: 0, voicemail: 0, unavailable: 0 };
+  for (const row of targetRows) targets.set(row.id, { id: row.id, name: listed.get(row.id) ?? row.id, ...tallies(row), outcomes: reported.get(row.id) ?? noOutcomes });
   // The campaign's own offices show even before anyone reached them.
-  for (const [id, name] of listed.custom) if (!targets.has(id)) targets.set(id, { id, name, ...tallies(zero) });
+  for (const [id, name] of listed.custom) if (!targets.has(id)) targets.set(id, { id, name, ...tallies(zero), outcomes: noOutcomes });
   const ordered = [...targets.values()].sort((a, b) => b.completed - a.completed || b.legs - a.legs || a.name.localeCompare(b.name));
 
   const perHour = new Map<string, Bucket & { hour: string; date: string }>();
@@ -164,6 +175,7 @@ export async function campaignStats(db: Db, campaignId: string, query: StatsQuer
     targets: ordered,
     perDay: [...perDay.values()],
     perHour: hours.map(({ date: _date, ...bucket }) => bucket),
+    refs,
   };
 }
 
@@ -178,6 +190,23 @@ async function targetNames(db: Db, campaignId: string) {
   const names = new Map(called.map(({ id, name }) => [id, name]));
   const customNames = new Map(custom.map(({ id, name }) => [id, name]));
   return Object.assign(new Map([...names, ...customNames]), { custom: customNames });
+}
+
+/** Calls started and legs completed through one referral code, or for each of the top codes (leaderboards). */
+export async function refCounts(
+  db: Db,
+  campaignId: string,
+  ref?: string,
+  { top = 20, range = { from: undefined, until: undefined } }: { top?: number; range?: ReturnType<typeof hourRange> } = {},
+): Promise<{ ref: string; calls: number; completed: number }[]> {
+  const rows = await db
+    .select({ ref: sql<string>`${calls.ref}`, calls: count(), completed: asInt(calls.completedLegs) })
+    .from(calls)
+    .where(and(eq(calls.campaignId, campaignId), ref === undefined ? sql`${calls.ref} is not null` : eq(calls.ref, ref), ...within(calls.createdAt, range)))
+    .groupBy(calls.ref)
+    .orderBy(sql`count(*) desc`, calls.ref)
+    .limit(top);
+  return rows;
 }
 
 /** The public counter: calls started and legs completed, from the rows the stats read. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, json, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { CampaignSettings } from '../campaigns/settings.ts';
 import type { Target } from '../targets/target.ts';
 
@@ -228,4 +228,60 @@ export const supporters = pgTable(
     primaryKey({ columns: [t.campaignId, t.phoneHash] }),
     index('supporters_due_idx').on(t.nextCallAt).where(sql`${t.optedOutAt} is null`),
   ],
+);
+
+/**
+ * The webhook outbox: one row per event a campaign's webhook subscribes to, written in the transaction
+ * of the change it reports, then POSTed by the delivery worker (server/webhooks/deliverer.ts).
+ */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    /** The event id receivers dedupe by (`X-CallPower-Delivery`). */
+    id: text('id').primaryKey(),
+    /** Insertion order: the admin API pages by it. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    /** The body without the caller's number; `json`, not `jsonb`, so it is sent with its keys in order. */
+    payload: json('payload').$type<Record<string, unknown>>().notNull(),
+    /** The caller's number, for campaigns that opted in; dropped once the event is delivered or failed. */
+    phone: text('phone'),
+    /** Whether the body carries a number (kept after `phone` is dropped, for the admin API). */
+    withPhone: boolean('with_phone').notNull().default(false),
+    /** pending | delivered | failed */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    /** When the worker may next try (a claimed event is leased until then). */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('webhook_events_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('webhook_events_campaign_idx').on(t.campaignId, t.seq),
+    index('webhook_events_created_idx').on(t.createdAt),
+  ],
+);
+
+/** Each try at delivering an event: what the receiver answered, or why there was no answer. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    eventId: text('event_id')
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** The receiver's HTTP status; null when none came (timeout, refused, reset). */
+    statusCode: integer('status_code'),
+    /** Why it failed, in our words: never the receiver's body, never a number. */
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.attempt] })],
 );

@@ -75,16 +75,23 @@ describe('a bridge call through the emulator', () => {
     const [emulated] = [...server.emulator!.calls.values()];
     assert.ok(emulated);
     const sequence = emulated.requests.filter((r) => r.kind !== 'status' && r.kind !== 'number-status').map((r) => `${r.kind} ${new URL(r.url).pathname.replace(call.id, ':id')}`);
+    // The emulated supporter presses 1 at every prompt: the gate, "I spoke to someone" after each office,
+    // and yes to being called again (the demo campaign offers it).
     assert.deepEqual(sequence, [
       'answer /twiml/calls/:id/answer',
       'gather /twiml/calls/:id/gate',
       'dial-action /twiml/calls/:id/legs/0',
       'dial-action /twiml/calls/:id/legs/0',
+      'gather /twiml/calls/:id/legs/0/outcome',
       'dial-action /twiml/calls/:id/legs/1',
       'dial-action /twiml/calls/:id/legs/1',
+      'gather /twiml/calls/:id/legs/1/outcome',
       'dial-action /twiml/calls/:id/legs/2',
       'dial-action /twiml/calls/:id/legs/2',
+      'gather /twiml/calls/:id/legs/2/outcome',
+      'gather /twiml/calls/:id/again',
     ]);
+    assert.deepEqual(view.legs.map((leg) => leg.outcome), ['spoke', 'spoke', 'spoke']);
     assert.ok(emulated.requests.every((r) => r.responseStatus === 200 || r.responseStatus === 204), 'every webhook accepted');
     const said = emulated.transcript.filter((entry) => entry.kind === 'say').map((entry) => entry.text);
     assert.match(said[0]!, /Call Congress \(demo\).*3 offices/);

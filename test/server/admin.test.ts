@@ -261,9 +261,9 @@ describe('admin API: campaigns', () => {
       averageDuration: 13,
     });
     assert.deepEqual(stats.targets, [
-      { id: 't1', name: 'A', legs: 3, completed: 2, busy: 0, noAnswer: 1, failed: 0, canceled: 0, talkSeconds: 20, averageDuration: 10 },
-      { id: 't2', name: 'B', legs: 3, completed: 1, busy: 1, noAnswer: 0, failed: 1, canceled: 0, talkSeconds: 20, averageDuration: 20 },
-      { id: 't3', name: 'C', legs: 0, completed: 0, busy: 0, noAnswer: 0, failed: 0, canceled: 0, talkSeconds: 0, averageDuration: 0 },
+      { id: 't1', name: 'A', legs: 3, completed: 2, busy: 0, noAnswer: 1, failed: 0, canceled: 0, talkSeconds: 20, averageDuration: 10, outcomes: { spoke: 0, voicemail: 0, unavailable: 0 } },
+      { id: 't2', name: 'B', legs: 3, completed: 1, busy: 1, noAnswer: 0, failed: 1, canceled: 0, talkSeconds: 20, averageDuration: 20, outcomes: { spoke: 0, voicemail: 0, unavailable: 0 } },
+      { id: 't3', name: 'C', legs: 0, completed: 0, busy: 0, noAnswer: 0, failed: 0, canceled: 0, talkSeconds: 0, averageDuration: 0, outcomes: { spoke: 0, voicemail: 0, unavailable: 0 } },
     ]);
     assert.deepEqual(await (await app.request('/api/campaigns/tally/count')).json(), { calls: 3, completed: 3 });
   });

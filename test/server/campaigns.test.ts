@@ -41,8 +41,10 @@ describe('GET /api/campaigns/:id', () => {
     const response = await app.request('/api/campaigns/demo');
     assert.equal(response.status, 200);
     const body = await response.json();
-    assert.deepEqual(Object.keys(body).sort(), ['countries', 'id', 'locale', 'name', 'script', 'status', 'targetMode']);
+    assert.deepEqual(Object.keys(body).sort(), ['callAgain', 'countries', 'id', 'locale', 'name', 'nextStep', 'script', 'status', 'targetMode']);
     assert.equal(body.targetMode, 'congress');
+    assert.equal(body.nextStep.kind, 'share');
+    assert.match(body.callAgain.description, /on weekdays between 10 am and 4 pm/);
   });
 
   test('an unknown campaign is a 404 envelope', async () => {

@@ -135,7 +135,13 @@ function expected(planned: Planned[], { from, to, offsetHours = 0 }: { from?: st
   const calls = callTally(chosen);
   return {
     totals: { ...calls, conversion: Math.round((calls.converted / calls.calls) * 10_000) / 10_000, ...tally(allLegs) },
-    targets: OFFICES.map(({ id, name }, index) => ({ id, name, ...tally(chosen.flatMap((call) => call.legs.filter((leg) => leg.target === index))) })),
+    // No outcomes are reported in this data set (test/e2e/ladder.test.ts covers them).
+    targets: OFFICES.map(({ id, name }, index) => ({
+      id,
+      name,
+      ...tally(chosen.flatMap((call) => call.legs.filter((leg) => leg.target === index))),
+      outcomes: { spoke: 0, voicemail: 0, unavailable: 0 },
+    })),
     perDay: groups((call) => localDate(call.at)).map(([date, calls]) => ({ date, ...bucket(calls) })),
     perHour: groups((call) => `${call.at.toISOString().slice(0, 13)}:00:00Z`).map(([hour, calls]) => ({ hour, ...bucket(calls) })),
   };

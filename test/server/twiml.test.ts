@@ -59,7 +59,7 @@ describe('Twilio webhooks', () => {
     assert.match(dial, /<Dial action="[^"]+\/legs\/0" method="POST" hangupOnStar="true" timeout="30">/);
     assert.match(dial, new RegExp(`<Number statusCallback="[^"]+/legs/0/status" statusCallbackEvent="answered" statusCallbackMethod="POST">\\${first.phone}</Number>`));
     assert.match(dial, new RegExp(`Connecting you to Senator ${first.name}`));
-    assert.deepEqual((await view()).legs, [{ targetId: first.id, status: 'ringing', duration: null }]);
+    assert.deepEqual((await view()).legs, [{ targetId: first.id, status: 'ringing', duration: null, outcome: null }]);
 
     const other = await (await twilio('/twiml/calls/:id/gate', { Digits: '9' })).text();
     assert.match(other, /Goodbye.*<Hangup\/>/);

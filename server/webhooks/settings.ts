@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+/** What a campaign's webhook can report, in the order a call produces them. */
+export const WEBHOOK_EVENTS = ['call.started', 'leg.completed', 'call.completed', 'supporter.opted_in'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+
+/** 32 random bytes: the key receivers verify `X-CallPower-Signature` with. */
+export const newWebhookSecret = () => randomBytes(32).toString('base64url');
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Where events go: https, or plain http to this machine only (a receiver under development). */
+function webhookUrlProblem(value: string): string | undefined {
+  if (!URL.canParse(value)) return 'must be a URL like https://crm.example.org/hooks/call-power';
+  const url = new URL(value);
+  // fetch refuses URLs with credentials; a token belongs in the path or query.
+  if (url.username || url.password) return 'must not contain a user name or password (put a token in the path or query)';
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return undefined;
+  return 'must be an https URL (plain http is allowed only for localhost, 127.0.0.1 and [::1])';
+}
+
+/**
+ * A campaign's signed webhook. A URL set without a secret gets a generated one; on PATCH the stored
+ * secret is merged in first, so only a first URL (or an explicit `secret: null`) makes a new one.
+ */
+export const WebhookSettings = z
+  .object({
+    url: z
+      .string({ error: 'is required: the https URL events are POSTed to' })
+      .trim()
+      .max(2000)
+      .superRefine((value, ctx) => {
+        const problem = webhookUrlProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    secret: z.string().min(24, 'must be at least 24 characters').max(256).optional(),
+    /** Unset: every event, including kinds added later. */
+    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, 'name at least one event, or leave it out for all').optional(),
+    /** Send the caller's number (E.164) while we still hold it; off by default. */
+    includePhone: z.boolean().default(false),
+  })
+  .transform((webhook) => ({ ...webhook, secret: webhook.secret ?? newWebhookSecret() }));
+export type WebhookSettings = z.output<typeof WebhookSettings>;
