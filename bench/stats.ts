@@ -1,17 +1,16 @@
-import pg from 'pg';
 import { generateSampleData } from '../server/stats/sample-data.ts';
 import { openStore } from '../server/store/db.ts';
 import { type Bench, type BenchContext, verdict } from './lib/bench.ts';
 import { percentile } from './lib/load.ts';
 import { type BenchServer, startBenchServer } from './lib/server.ts';
 import { printTable } from './lib/table.ts';
+import { LOCAL_POSTGRES, postgresReachable } from '../test/support/postgres.ts';
 
 /** Issue 6: stats for a campaign this large answer within the budget on PostgreSQL. */
 const CALLS = 250_000;
 const BUDGET_MS = 500;
 const SAMPLES = 20;
 /** The PostgreSQL CI and developers have; BENCH_DATABASE_URL points elsewhere. */
-const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
 const CAMPAIGN = 'bench-stats';
 
 interface Timing {
@@ -40,24 +39,12 @@ async function time(server: BenchServer, path: string, headers: Record<string, s
   return { first: first.ms, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1]!, bytes: first.text.length, body: JSON.parse(first.text) };
 }
 
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
 export const statsBench: Bench = {
   name: 'stats',
   about: `admin stats and the public counter for a campaign of ${CALLS.toLocaleString('en-US')} calls on PostgreSQL (budget ${BUDGET_MS} ms)`,
   async run(ctx: BenchContext) {
     const base = ctx.databaseUrl ?? LOCAL_POSTGRES;
-    if (!(await reachable(base))) return `skipped: no PostgreSQL at ${new URL(base).host} (set BENCH_DATABASE_URL)`;
+    if (!(await postgresReachable(base, 3000))) return `skipped: no PostgreSQL at ${new URL(base).host} (set BENCH_DATABASE_URL)`;
     const server = await startBenchServer({ databaseUrl: base });
     try {
       const store = await openStore({ databaseUrl: server.databaseUrl!, dataDir: '' });

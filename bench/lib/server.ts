@@ -1,11 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { rssOf } from './proc.ts';
+import { throwawayDatabase } from '../../test/support/postgres.ts';
 
 /** What the bench entry sends once it listens: demo credentials are made per process, so only it knows them. */
 export interface ReadyMessage {
@@ -170,21 +169,8 @@ function temporaryFolder(): DataPlace {
 }
 
 async function createDatabase(url: string): Promise<DataPlace> {
-  const name = `callpower_bench_${randomBytes(6).toString('hex')}`;
-  await adminQuery(url, `CREATE DATABASE ${name}`);
-  const scoped = new URL(url);
-  scoped.pathname = `/${name}`;
-  return { env: { DATABASE_URL: scoped.toString() }, remove: () => adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-async function adminQuery(url: string, statement: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
+  const database = await throwawayDatabase(url, 'callpower_bench');
+  return { env: { DATABASE_URL: database.url.toString() }, remove: database.drop };
 }
 
 /** Keeps the child's last output lines, to show when it fails to start. */

@@ -6,13 +6,12 @@ import {
   type Database,
   type EmulatorProcess,
   killAll,
-  postgresReachable,
   type ServerProcess,
   startEmulatorProcess,
   startServerProcess,
   waitFor,
 } from '../support/processes.ts';
-import { LOCAL_POSTGRES } from '../support/store.ts';
+import { LOCAL_POSTGRES, postgresReachable } from '../support/postgres.ts';
 
 // Real processes: the emulator alone plays the phone network while servers run live against it,
 // are killed with SIGKILL mid-queue and restarted on the same PostgreSQL database.

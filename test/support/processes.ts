@@ -1,10 +1,10 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { CallRecord, StandaloneMessage, StandaloneRequest } from '../../server/emulator/standalone.ts';
+import { throwawayDatabase } from './postgres.ts';
 
 /**
  * Servers and the Twilio emulator as real processes (kill -9 is the point): the emulator runs alone
@@ -49,38 +49,19 @@ export interface Database {
   drop(): Promise<void>;
 }
 
-/** A fresh database next to `base`, dropped (with its connections) by `drop()`. */
+/** A fresh database next to `base`, with a client for the test's own reads; `drop()` removes both. */
 export async function createDatabase(base: string): Promise<Database> {
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  const name = `callpower_durability_${randomBytes(6).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const client = new pg.Client({ connectionString: url.toString() });
+  const database = await throwawayDatabase(base, 'callpower_durability');
+  const client = new pg.Client({ connectionString: database.url.toString() });
   await client.connect();
   return {
-    url: url.toString(),
+    url: database.url.toString(),
     client,
     async drop() {
       await client.end().catch(() => {});
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
+      await database.drop();
     },
   };
-}
-
-/** Whether PostgreSQL answers at `url` (the durability tests need it; PGlite is one process only). */
-export async function postgresReachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 export interface EmulatorProcess {

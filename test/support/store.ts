@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { openStore, type Store } from '../../server/store/db.ts';
+import { throwawayDatabase } from './postgres.ts';
+
+export { LOCAL_POSTGRES } from './postgres.ts';
 
 export interface TestStore extends Store {
   /** Empties every table between tests. */
   reset(): Promise<void>;
 }
-
-export const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
 
 /**
  * The store suite runs against PGlite in memory by default, and against PostgreSQL when
@@ -19,19 +18,13 @@ export const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
 export async function openTestStore({ url = process.env.DATABASE_URL, connectVia }: { url?: string; connectVia?: (url: URL) => URL } = {}): Promise<TestStore> {
   if (!url) return withReset(await openStore({ dataDir: 'memory://' }));
 
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  const name = `callpower_test_${randomBytes(6).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const scoped = new URL(url);
-  scoped.pathname = `/${name}`;
-  const store = await openStore({ databaseUrl: (connectVia?.(scoped) ?? scoped).toString(), dataDir: '' });
+  const database = await throwawayDatabase(url, 'callpower_test');
+  const store = await openStore({ databaseUrl: (connectVia?.(database.url) ?? database.url).toString(), dataDir: '' });
   return withReset({
     ...store,
     async close() {
       await store.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
+      await database.drop();
     },
   });
 }
