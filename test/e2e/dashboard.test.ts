@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { CampaignInput, createCampaign } from '../../server/campaigns/campaigns.ts';
 import { finishLeg, insertCall } from '../../server/calls/calls.ts';
 import { openTestStore, type TestStore } from '../support/store.ts';
+import { launchChromium } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-
-const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let store: TestStore;
 let server: TestServer;
@@ -38,7 +36,7 @@ before(async () => {
   store = await openTestStore();
   server = await startTestServer(store);
   await seedCityHall();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
