@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
-import typescript from '@rollup/plugin-typescript';
+import { browserTypescript } from './scripts/rollup-typescript.mjs';
 
 /** The organisers' dashboard served at /admin (server/admin-ui), built apart from the embed. */
 export default {
@@ -9,19 +9,7 @@ export default {
   output: { file: 'dist/admin.js', format: 'es', sourcemap: true },
   plugins: [
     nodeResolve({ browser: true }),
-    typescript({
-      tsconfig: './tsconfig.json',
-      include: ['server/admin-ui/**/*.ts'],
-      compilerOptions: {
-        noEmit: false,
-        allowImportingTsExtensions: false,
-        rewriteRelativeImportExtensions: true,
-        module: 'ESNext',
-        moduleResolution: 'Bundler',
-        types: [],
-        sourceMap: true,
-      },
-    }),
+    browserTypescript(['server/admin-ui/**/*.ts']),
     terser({ ecma: 2022, module: true, format: { comments: false } }),
     {
       name: 'size',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
-import typescript from '@rollup/plugin-typescript';
+import { browserTypescript } from './scripts/rollup-typescript.mjs';
 import { minifyTemplates } from './scripts/minify-templates.mjs';
 import { countries, metadataModule, metadataSource } from './scripts/phone-metadata.mjs';
 
@@ -89,19 +89,7 @@ export default {
     phoneMetadata(),
     phoneModules(),
     nodeResolve({ browser: true }),
-    typescript({
-      tsconfig: './tsconfig.json',
-      include: ['widget/**/*.ts'],
-      compilerOptions: {
-        noEmit: false,
-        allowImportingTsExtensions: false,
-        rewriteRelativeImportExtensions: true,
-        module: 'ESNext',
-        moduleResolution: 'Bundler',
-        types: [],
-        sourceMap: true,
-      },
-    }),
+    browserTypescript(['widget/**/*.ts']),
     minifyTemplates(),
     // pure_getters: reading a property has no side effects in this bundle, so reads the phone stubs leave unused go too.
     terser({ ecma: 2022, module: true, compress: { passes: 3, pure_getters: true }, format: { comments: false } }),

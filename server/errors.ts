@@ -52,10 +52,10 @@ const hasCode = (err: unknown, codes: Set<string>) =>
   });
 
 export function isStoreUnavailable(err: unknown): boolean {
-  return causes(err).some((e) => {
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    return (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) || /Connection terminated|connection timeout|Client has encountered a connection error/i.test(String(message));
-  });
+  return (
+    hasCode(err, UNAVAILABLE_CODES) ||
+    causes(err).some((e) => /Connection terminated|connection timeout|Client has encountered a connection error/i.test(String((e as Error).message)))
+  );
 }
 
 /**

@@ -1,26 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import twilio from 'twilio';
 import type { CallView } from '../../server/calls/calls.ts';
-import { openTestStore, type TestStore } from '../support/store.ts';
+import { storePerFile } from '../support/store.ts';
 import { json, startTestServer, type TestServer } from '../support/server.ts';
 
 const CALLER = '+14155550123';
 /** Burlington, Vermont: one at-large district, so exactly two senators and one representative. */
 const ZIP = '05401';
 
-let store: TestStore;
 let server: TestServer | undefined;
-
-before(async () => {
-  store = await openTestStore();
-});
-afterEach(async () => {
+const store = storePerFile(async () => {
   await server?.close();
   server = undefined;
-  await store.reset();
 });
-after(() => store.close());
 
 async function placeCall(running: TestServer, body: object = { phone: CALLER, zip: ZIP }) {
   const response = await fetch(`${running.url}/api/campaigns/demo/calls`, json(body));

@@ -1,26 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { CampaignInput, createCampaign } from '../../server/campaigns/campaigns.ts';
 import type { CallerBehaviour } from '../../server/emulator/index.ts';
-import { openTestStore, type TestStore } from '../support/store.ts';
+import { storePerFile } from '../support/store.ts';
 import { congress, startTestServer, type TestServer } from '../support/server.ts';
 
 const LINE = '+12025550199';
 const SUPPORTER = '+18025550142';
 
-let store: TestStore;
 let server: TestServer | undefined;
-
-before(async () => {
-  store = await openTestStore();
-});
-afterEach(async () => {
+const store = storePerFile(async () => {
   await server?.close();
   server = undefined;
-  await store.reset();
 });
-after(() => store.close());
 
 async function campaign(fields: Record<string, unknown>) {
   await createCampaign(store.db, CampaignInput.parse({ id: 'line', name: 'Save the Parks', callInNumber: LINE, targets: { congress: 'both' }, ...fields }));

@@ -1,24 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import type { CallView } from '../../server/calls/calls.ts';
 import type { CallerBehaviour } from '../../server/emulator/index.ts';
-import { openTestStore, type TestStore } from '../support/store.ts';
+import { storePerFile } from '../support/store.ts';
 import { json, startTestServer, type TestServer } from '../support/server.ts';
 
 const SUPPORTER = '+18025550142';
-let store: TestStore;
 let server: TestServer | undefined;
-
-before(async () => {
-  store = await openTestStore();
-});
-afterEach(async () => {
+const store = storePerFile(async () => {
   await server?.close();
   server = undefined;
-  await store.reset();
 });
-after(() => store.close());
 
 /** A server whose call-again clock the test moves, and whose supporter presses the given keys, call after call. */
 async function start(keysPerCall: string[][]) {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import twilio from 'twilio';
 import { insertCall } from '../../server/calls/calls.ts';
 import type { StartOptions } from '../../server/server.ts';
 import { recordEvent } from '../../server/webhooks/events.ts';
-import { openTestStore, type TestStore } from '../support/store.ts';
+import { storePerFile } from '../support/store.ts';
 import { json, startTestServer, type TestServer } from '../support/server.ts';
 import { type Answer, type Receiver, startReceiver, verifyCallPowerWebhook } from '../support/webhook-receiver.ts';
 
@@ -13,22 +13,15 @@ const CALLER = '+14155550123';
 const ZIP = '05401';
 const FINAL = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
 
-let store: TestStore;
 let server: TestServer | undefined;
 let receiver: Receiver | undefined;
-
-before(async () => {
-  store = await openTestStore();
-});
-afterEach(async () => {
+const store = storePerFile(async () => {
   // The receiver first: a delivery hanging on it would hold up the server's shutdown.
   await receiver?.close();
   receiver = undefined;
   await server?.close();
   server = undefined;
-  await store.reset();
 });
-after(() => store.close());
 
 /**
  * Fast polling and short waits between attempts. `timeoutMs` (per attempt) is kept well above what a

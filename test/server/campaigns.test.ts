@@ -1,26 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import { CampaignInput, createCampaign } from '../../server/campaigns/campaigns.ts';
 import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
-import { openTestStore, type TestStore } from '../support/store.ts';
+import { storePerFile } from '../support/store.ts';
 import { testDeps } from '../support/app.ts';
 import { congress, json } from '../support/server.ts';
 
-let store: TestStore;
+const store = storePerFile();
 let app: Hono;
 let wakes: number[];
 
-before(async () => {
-  store = await openTestStore();
-});
 beforeEach(async () => {
   ({ app, wakes } = testDeps(store));
   await ensureDemoCampaign(store.db);
 });
-afterEach(() => store.reset());
-after(() => store.close());
 
 const storedCalls = async () => {
   const { rows } = (await store.db.execute(sql`select * from calls`)) as unknown as { rows: Record<string, unknown>[] };

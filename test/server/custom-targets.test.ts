@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import type { Hono } from 'hono';
 import type { AppDeps } from '../../server/deps.ts';
-import { openTestStore, type TestStore } from '../support/store.ts';
+import { storePerFile } from '../support/store.ts';
 import { testDeps } from '../support/app.ts';
 import { json } from '../support/server.ts';
 
-let store: TestStore;
+const store = storePerFile();
 let app: Hono;
 let deps: AppDeps;
 
-before(async () => {
-  store = await openTestStore();
-});
 beforeEach(async () => {
   ({ app, deps } = testDeps(store));
   const created = await app.request(
@@ -21,8 +18,6 @@ beforeEach(async () => {
   );
   assert.equal(created.status, 201);
 });
-afterEach(() => store.reset());
-after(() => store.close());
 
 function auth() {
   return { Authorization: `Bearer ${deps.config.adminToken}` };

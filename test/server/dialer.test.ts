@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { CallView } from '../../server/calls/calls.ts';
-import { openTestStore, type TestStore } from '../support/store.ts';
+import { storePerFile } from '../support/store.ts';
 import { json, startTestServer, type TestServer } from '../support/server.ts';
 
-let store: TestStore;
 let server: TestServer | undefined;
-
-before(async () => {
-  store = await openTestStore();
-});
-afterEach(async () => {
+const store = storePerFile(async () => {
   await server?.close();
   server = undefined;
-  await store.reset();
 });
-after(() => store.close());
 
 async function placeAndFollow(running: TestServer, until: (view: CallView) => boolean) {
   const response = await fetch(`${running.url}/api/campaigns/demo/calls`, json({ phone: '+18025550142', zip: '05401' }));

@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
 import type { AppDeps } from '../../server/deps.ts';
-import { openTestStore, type TestStore } from '../support/store.ts';
+import { storePerFile } from '../support/store.ts';
 import { testDeps } from '../support/app.ts';
 import { congress, json } from '../support/server.ts';
 
-let store: TestStore;
-before(async () => {
-  store = await openTestStore();
-});
-afterEach(() => store.reset());
-after(() => store.close());
+const store = storePerFile();
 
 /** A fresh app behind a proxy that reports the client in X-Forwarded-For. */
 async function setup(env: Record<string, string> = {}) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import type { Hono } from 'hono';
@@ -9,20 +9,15 @@ import type { AppDeps } from '../../server/deps.ts';
 import { generateSampleData, rebuildRollups } from '../../server/stats/sample-data.ts';
 import type { Target } from '../../server/targets/target.ts';
 import { testDeps } from '../support/app.ts';
-import { openTestStore, type TestStore } from '../support/store.ts';
+import { storePerFile } from '../support/store.ts';
 
-let store: TestStore;
+const store = storePerFile();
 let app: Hono;
 let deps: AppDeps;
 
-before(async () => {
-  store = await openTestStore();
-});
 beforeEach(() => {
   ({ app, deps } = testDeps(store));
 });
-afterEach(() => store.reset());
-after(() => store.close());
 
 const admin = (path: string) => app.request(`/api/admin/campaigns/${path}`, { headers: { Authorization: `Bearer ${deps.config.adminToken}` } });
 const stats = async (id: string, query = '') => {

@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { CampaignInput, campaignWithList, createCampaign } from '../../server/campaigns/campaigns.ts';
 import type { CongressMember } from '../../server/congress/lookup.ts';
 import { ApiError } from '../../server/errors.ts';
 import { CAPITOL_SWITCHBOARD, resolveTargets, type Where } from '../../server/targets/resolve.ts';
-import { openTestStore, type TestStore } from '../support/store.ts';
+import { storePerFile } from '../support/store.ts';
 import { congress } from '../support/server.ts';
 
-let store: TestStore;
-before(async () => {
-  store = await openTestStore();
-});
-afterEach(() => store.reset());
-after(() => store.close());
+const store = storePerFile();
 
 let serial = 0;
 const CUSTOM = [

@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import type { Hono } from 'hono';
-import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
 import type { AppDeps } from '../../server/deps.ts';
-import { openTestStore, type TestStore } from '../support/store.ts';
-import { signedTwilioPost, testDeps } from '../support/app.ts';
-import { json } from '../support/server.ts';
+import { storePerFile } from '../support/store.ts';
+import { signedTwilioPost, withDemoCall } from '../support/app.ts';
 
-let store: TestStore;
+const store = storePerFile();
 let app: Hono;
 let deps: AppDeps;
 let callId: string;
 
-before(async () => {
-  store = await openTestStore();
-});
 beforeEach(async () => {
-  ({ app, deps } = testDeps(store));
-  await ensureDemoCampaign(store.db);
-  const response = await app.request('/api/campaigns/demo/calls', json({ phone: '+18025550142', zip: '05401' }));
-  callId = (await response.json()).call.id;
+  ({ app, deps, callId } = await withDemoCall(store));
 });
-afterEach(() => store.reset());
-after(() => store.close());
 
 const twilio = (path: string, params: Record<string, string> = {}) => app.request(signedTwilioPost(deps, path.replace(':id', callId), params));
 const view = async () => (await app.request(`/api/calls/${callId}`)).json();

@@ -1,24 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import type { AppDeps } from '../../server/deps.ts';
-import { openTestStore, type TestStore } from '../support/store.ts';
+import { storePerFile } from '../support/store.ts';
 import { testDeps } from '../support/app.ts';
 import { json } from '../support/server.ts';
 
-let store: TestStore;
+const store = storePerFile();
 let app: Hono;
 let deps: AppDeps;
 
-before(async () => {
-  store = await openTestStore();
-});
 beforeEach(() => {
   ({ app, deps } = testDeps(store));
 });
-afterEach(() => store.reset());
-after(() => store.close());
 
 const send = (method: string, path: string, body?: unknown, token = deps.config.adminToken) =>
   app.request(`/api/admin${path}`, {

@@ -3,7 +3,8 @@ import { createApp } from '../../server/app.ts';
 import { CallNotifier } from '../../server/calls/notifier.ts';
 import type { AppDeps } from '../../server/deps.ts';
 import { Blocklist } from '../../server/limits/blocklist.ts';
-import { congress, testConfig } from './server.ts';
+import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
+import { congress, json, testConfig } from './server.ts';
 import type { TestStore } from './store.ts';
 
 /** Route-level deps: no socket, no dialing (the dial queue is exercised in dialer and e2e tests). */
@@ -20,6 +21,14 @@ export function testDeps(store: TestStore, env: Record<string, string> = {}) {
     log: () => {},
   };
   return { deps, app: createApp(deps), wakes };
+}
+
+/** Route-level deps with the demo campaign and one call accepted on it (the dial queue is not running). */
+export async function withDemoCall(store: TestStore) {
+  const route = testDeps(store);
+  await ensureDemoCampaign(store.db);
+  const response = await route.app.request('/api/campaigns/demo/calls', json({ phone: '+18025550142', zip: '05401' }));
+  return { ...route, callId: (await response.json()).call.id as string };
 }
 
 /** A request to `path` signed the way Twilio signs it, for `app.request()`. */

@@ -1,3 +1,4 @@
+import { after, afterEach, before } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { openStore, type Store } from '../../server/store/db.ts';
 import { throwawayDatabase } from './postgres.ts';
@@ -40,4 +41,27 @@ function withReset(store: Store): TestStore {
       await store.db.execute(sql`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
     },
   };
+}
+
+/**
+ * The store for a whole test file: opened before its first test, emptied after each test (after
+ * `beforeReset`, e.g. closing that test's server) and closed after the last. It stands for the store
+ * opened in `before`, so tests use it like the store itself.
+ */
+export function storePerFile(beforeReset?: () => unknown): TestStore {
+  let opened: TestStore | undefined;
+  before(async () => {
+    opened = await openTestStore();
+  });
+  afterEach(async () => {
+    await beforeReset?.();
+    await opened?.reset();
+  });
+  after(() => opened?.close());
+  return new Proxy({} as TestStore, {
+    get(_, key) {
+      if (!opened) throw new Error('the test store is opened in before(): use it inside hooks and tests');
+      return Reflect.get(opened, key);
+    },
+  });
 }
