@@ -31,6 +31,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     failNextCreate: (error) => runtime.failNextCreate(error),
     holdNextCreate: (after) => runtime.holdNextCreate(after),
     waitForEnd: (callSid, timeoutMs) => runtime.waitForEnd(callSid, timeoutMs),
+    hasEnded: (callSid) => runtime.hasEnded(callSid),
     placeInboundCall: async (opts) => runtime.startInbound(opts).call,
     subscribe: (listener) => runtime.subscribe(listener),
     close: () => runtime.close(),

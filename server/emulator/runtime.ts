@@ -129,6 +129,10 @@ export class EmulatorRuntime {
     session.hangup.abort(new CallEnded(status));
   }
 
+  hasEnded(callSid: string): boolean {
+    return this.#ended.has(callSid);
+  }
+
   waitForEnd(callSid: string, timeoutMs = 30_000): Promise<EmulatedCall> {
     const call = this.calls.get(callSid);
     if (!call) return Promise.reject(new Error(`no emulated call ${callSid}`));

@@ -34,7 +34,10 @@ export interface CallRecord {
   url: string;
   /** Milliseconds since the epoch. */
   createdAt: number;
+  /** Twilio's status: final as soon as the call ends, before its final status callback is sent. */
   status: CallStatus;
+  /** The final status callback has been answered, or found no server: nothing more will be sent. */
+  ended: boolean;
   duration: number;
   /** Every webhook sent for the call; `status` 0 when no HTTP response came (the server was down). */
   webhooks: { kind: WebhookKind; url: string; status: number }[];
@@ -58,7 +61,7 @@ export type StandaloneMessage =
   | { type: 'held'; id: number; call: CallRecord }
   | { type: 'done'; id: number };
 
-export function callRecord(call: EmulatedCall): CallRecord {
+export function callRecord(call: EmulatedCall, ended: boolean): CallRecord {
   const bridged = new Set(call.transcript.flatMap((entry) => (entry.kind === 'bridged' ? [`${entry.leg} ${entry.number}`] : [])));
   return {
     sid: call.sid,
@@ -68,6 +71,7 @@ export function callRecord(call: EmulatedCall): CallRecord {
     url: call.url,
     createdAt: call.dateCreated.getTime(),
     status: call.status,
+    ended,
     duration: call.duration,
     webhooks: call.requests.map((request) => ({ kind: request.kind, url: request.url, status: request.responseStatus })),
     legs: call.transcript.flatMap((entry) =>
@@ -115,11 +119,11 @@ function serveRequests(running: StandaloneEmulator, send: (message: StandaloneMe
   process.on('message', (request: StandaloneRequest) => {
     switch (request.type) {
       case 'calls':
-        return send({ type: 'calls', id: request.id, calls: [...running.emulator.calls.values()].map(callRecord) });
+        return send({ type: 'calls', id: request.id, calls: [...running.emulator.calls.values()].map((call) => callRecord(call, running.emulator.hasEnded(call.sid))) });
       case 'hold-next-create': {
         const held = running.emulator.holdNextCreate(request.after);
         holds.set(request.id, held);
-        void held.call.then((call) => send({ type: 'held', id: request.id, call: callRecord(call) }));
+        void held.call.then((call) => send({ type: 'held', id: request.id, call: callRecord(call, false) }));
         return;
       }
       case 'release':

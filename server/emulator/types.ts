@@ -140,6 +140,8 @@ export interface Emulator {
    */
   holdNextCreate(after?: number): HeldCreate;
   waitForEnd(callSid: string, timeoutMs?: number): Promise<EmulatedCall>;
+  /** Whether the call is over: its final status callback has been answered, or found no server. */
+  hasEnded(callSid: string): boolean;
   /** Like Twilio requesting a number's Voice URL (Direction=inbound); resolves once the call has started. */
   placeInboundCall(opts: InboundCallOptions): Promise<EmulatedCall>;
   subscribe(listener: TranscriptListener): () => void;

@@ -94,7 +94,7 @@ async function settled(db: Database, phone: EmulatorProcess, count: number, time
     async () => {
       const [all, calls] = [await rows(db), await phone.calls()];
       const done = all.length === count && all.every((row) => FINAL.includes(row.status) && row.twilio_sid);
-      return done && calls.every((call) => FINAL.includes(call.status)) ? { rows: all, calls } : undefined;
+      return done && calls.every((call) => call.ended) ? { rows: all, calls } : undefined;
     },
     () => describeRows(db),
     timeoutMs,
@@ -152,7 +152,7 @@ describe('durability (server processes live against the emulator process, on Pos
     await postCalls([server], campaign, numbers);
     const inFlight = await hold.held;
     await waitFor(
-      async () => ((await emulator.calls()).every((call) => call.sid === inFlight.sid || FINAL.includes(call.status)) ? true : undefined),
+      async () => ((await emulator.calls()).every((call) => call.sid === inFlight.sid || call.ended) ? true : undefined),
       () => 'the first 29 calls did not end',
     );
     const before = await rows(database);
@@ -164,7 +164,7 @@ describe('durability (server processes live against the emulator process, on Pos
     // The call goes ahead while nobody listens: its webhooks find no server and it ends.
     await hold.release();
     const lost = await waitFor(
-      async () => (await emulator.calls()).find((call) => call.sid === inFlight.sid && FINAL.includes(call.status)),
+      async () => (await emulator.calls()).find((call) => call.sid === inFlight.sid && call.ended),
       () => 'the held call did not end',
     );
     assert.ok(lost.webhooks.length > 0 && lost.webhooks.every((webhook) => webhook.status === 0), 'no webhook of the lost call reached a server');
@@ -190,7 +190,7 @@ describe('durability (server processes live against the emulator process, on Pos
     await postCalls([server], campaign, numbers);
     const inFlight = await hold.held;
     await waitFor(
-      async () => ((await emulator.calls()).every((call) => call.sid === inFlight.sid || FINAL.includes(call.status)) ? true : undefined),
+      async () => ((await emulator.calls()).every((call) => call.sid === inFlight.sid || call.ended) ? true : undefined),
       () => 'the first calls did not end',
     );
     const cutoff = await dbNow(database);
@@ -199,14 +199,14 @@ describe('durability (server processes live against the emulator process, on Pos
     // The supporter picks up after the restart: every webhook of the call reaches the new process.
     await hold.release();
     await waitFor(
-      async () => (await emulator.calls()).find((call) => call.sid === inFlight.sid && FINAL.includes(call.status)),
+      async () => (await emulator.calls()).find((call) => call.sid === inFlight.sid && call.ended),
       () => 'the held call did not end',
     );
     await expireLeasesTakenBefore(database, cutoff);
     const result = await waitFor(
       async () => {
         const [all, calls] = [await rows(database), await emulator.calls()];
-        return all.every((row) => FINAL.includes(row.status)) && calls.length >= numbers.length && calls.every((call) => FINAL.includes(call.status))
+        return all.every((row) => FINAL.includes(row.status)) && calls.length >= numbers.length && calls.every((call) => call.ended)
           ? { rows: all, calls }
           : undefined;
       },
