@@ -1,10 +1,16 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rssOf } from './proc.ts';
 import { throwawayDatabase } from '../../test/support/postgres.ts';
+
+/** The V8 flags `npm start` runs the server with, read from package.json: the benches measure what users run. */
+const START_FLAGS = (() => {
+  const { scripts } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  return scripts.start.match(/\bnode((?: --[\w=-]+)*) /)![1]!.trim().split(' ').filter(Boolean);
+})();
 
 /** What the bench entry sends once it listens: demo credentials are made per process, so only it knows them. */
 export interface ReadyMessage {
@@ -75,8 +81,7 @@ export async function startBenchServer({ databaseUrl, env = {} }: { databaseUrl?
 async function launch(data: DataPlace, env: NodeJS.ProcessEnv): Promise<BenchServer> {
   const child = fork(ENTRY, [], {
     // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
-    // The V8 flag `npm start` runs the server with (a small young generation keeps RSS down under load).
-    execArgv: ['--expose-gc', '--max-semi-space-size=4', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    execArgv: ['--expose-gc', ...START_FLAGS, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
