@@ -20,7 +20,7 @@ const ACTIONS: Record<Campaign['status'], ['pause' | 'resume' | 'archive', strin
 
 /**
  * The organisers' dashboard: sign in with the admin token (kept for this tab only, in sessionStorage),
- * then campaigns, their stats, editing, a test call and the embed snippet. Routes live in the URL hash.
+ * then campaigns, their stats, editing, a test call, the embed snippet and the webhook. Routes live in the URL hash.
  */
 export class AdminApp extends LitElement {
   static override styles = [
@@ -257,6 +257,9 @@ export class AdminApp extends LitElement {
       </section>
       <section>
         <cpa-embed-snippet campaign-id=${campaign.id}></cpa-embed-snippet>
+      </section>
+      <section>
+        <cpa-webhook-panel .api=${this.api!} .campaign=${campaign} @campaign-changed=${(event: CustomEvent<Campaign>) => (this.campaign = event.detail)}></cpa-webhook-panel>
       </section>
     `;
   }

@@ -42,18 +42,45 @@ export interface Campaign {
     callerId?: string;
     nextStep?: NextStep;
     strings?: Record<string, string>;
+    webhook?: Webhook;
   };
   customTargets?: CustomTarget[];
+}
+
+export type WebhookEvent = 'call.started' | 'leg.completed' | 'call.completed' | 'supporter.opted_in';
+
+/** A campaign's webhook as the admin API shows it: the whole secret only in the response that made it. */
+export interface Webhook {
+  url: string;
+  /** Unset: every event. */
+  events?: WebhookEvent[];
+  includePhone: boolean;
+  secretHint: string;
+  secret?: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface Delivery {
+  id: string;
+  type: WebhookEvent;
+  status: DeliveryStatus;
+  attempts: number;
+  createdAt: string;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  lastError: string | null;
+  phoneIncluded: boolean;
 }
 
 /** The stats as the admin API sends them (types only: nothing of the server is bundled). */
 export type { Bucket as Figures, CampaignStats as Stats, TargetStats } from '../stats/stats.ts';
 
-export interface StatsRange {
+export type StatsRange = {
   from?: string;
   to?: string;
   tz?: string;
-}
+};
 
 /** A refusal the page can show next to the field it names. */
 export class ApiError extends Error {
@@ -94,7 +121,7 @@ async function request(path: string, init: RequestInit & { token?: string } = {}
 
 const requestJson = <T>(path: string, init: RequestInit & { token?: string } = {}) => request(path, init).then((response) => response.json() as Promise<T>);
 
-const query = (range: StatsRange) => {
+const query = (range: Record<string, string | undefined>) => {
   const params = new URLSearchParams(Object.entries(range).filter(([, value]) => value) as [string, string][]);
   return params.size ? `?${params}` : '';
 };
@@ -122,6 +149,21 @@ export class AdminApi {
 
   act(id: string, action: 'pause' | 'resume' | 'archive' | 'copy') {
     return this.#json<{ campaign: Campaign }>(`/campaigns/${encodeURIComponent(id)}/${action}`, { method: 'POST', body: '{}' }).then((r) => r.campaign);
+  }
+
+  /** The newest deliveries of the campaign's webhook events, optionally of one status. */
+  deliveries(id: string, status?: DeliveryStatus) {
+    return this.#json<{ deliveries: Delivery[] }>(`/campaigns/${encodeURIComponent(id)}/webhook/deliveries${query({ status })}`).then((r) => r.deliveries);
+  }
+
+  /** Re-queues one failed delivery, or (without `eventId`) every failed one. */
+  retry(id: string, eventId?: string) {
+    const path = `/campaigns/${encodeURIComponent(id)}/webhook/deliveries${eventId ? `/${encodeURIComponent(eventId)}` : ''}/retry`;
+    return this.#json<unknown>(path, { method: 'POST', body: '{}' });
+  }
+
+  rotateSecret(id: string) {
+    return this.#json<{ webhook: Webhook }>(`/campaigns/${encodeURIComponent(id)}/webhook/rotate`, { method: 'POST', body: '{}' }).then((r) => r.webhook);
   }
 
   stats(id: string, range: StatsRange = {}) {

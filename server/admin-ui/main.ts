@@ -4,6 +4,7 @@ import { CampaignForm } from './campaign-form.ts';
 import { CampaignStats } from './campaign-stats.ts';
 import { EmbedSnippet } from './embed-snippet.ts';
 import { TestCall } from './test-call.ts';
+import { WebhookPanel } from './webhook-panel.ts';
 
 const elements: [string, CustomElementConstructor][] = [
   ['cpa-app', AdminApp],
@@ -12,5 +13,6 @@ const elements: [string, CustomElementConstructor][] = [
   ['cpa-campaign-stats', CampaignStats],
   ['cpa-embed-snippet', EmbedSnippet],
   ['cpa-test-call', TestCall],
+  ['cpa-webhook-panel', WebhookPanel],
 ];
 for (const [name, element] of elements) if (!customElements.get(name)) customElements.define(name, element);

@@ -44,6 +44,14 @@ export const base = css`
     background: var(--bg);
     color: var(--fg);
   }
+  input[type='checkbox'] {
+    width: auto;
+    margin: 0 0.4rem 0 0;
+    vertical-align: middle;
+  }
+  label:has(> input[type='checkbox']) {
+    font-weight: normal;
+  }
   textarea {
     min-height: 5rem;
     resize: vertical;
@@ -130,6 +138,8 @@ export const base = css`
   }
   .scroll {
     overflow-x: auto;
+    /* Holds absolutely placed content (a visually hidden header) inside the scrolling box, not the page. */
+    position: relative;
   }
   table {
     border-collapse: collapse;

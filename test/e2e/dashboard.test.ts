@@ -7,10 +7,12 @@ import { finishLeg, insertCall } from '../../server/calls/calls.ts';
 import { openTestStore, type TestStore } from '../support/store.ts';
 import { launchChromium } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { type Receiver, startReceiver, verifyCallPowerWebhook } from '../support/webhook-receiver.ts';
 
 let store: TestStore;
 let server: TestServer;
 let browser: Browser;
+let receiver: Receiver | undefined;
 
 /** City hall: three offices reached 1, 3 and 2 times, so each sort order is visible. */
 async function seedCityHall() {
@@ -34,11 +36,13 @@ async function seedCityHall() {
 before(async () => {
   assert.ok(existsSync('dist/admin.js'), 'the dashboard is not built: run npm run build (rollup -c rollup.admin.config.mjs)');
   store = await openTestStore();
-  server = await startTestServer(store);
+  // Webhook deliveries are tried twice, 50 ms apart, so a failing receiver fails them within the test.
+  server = await startTestServer(store, { webhooks: { pollMs: 50, timeoutMs: 2000, backoff: { delaysMs: [50], jitter: 0 } } });
   await seedCityHall();
   browser = await launchChromium();
 });
 after(async () => {
+  await receiver?.close();
   await browser?.close();
   await server?.close();
   await store?.close();
@@ -153,6 +157,70 @@ describe('the dashboard at /admin', () => {
     );
     assert.equal(campaign.status, 'paused');
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no sideways scrolling at 320 px');
+    assert.deepEqual(problems, []);
+  });
+
+  test("a campaign's webhook: a field error, the secret shown once, deliveries that fail and are retried", async () => {
+    let healthy = false;
+    receiver = await startReceiver(() => (healthy ? 200 : 500));
+    const { page, problems } = await openPage();
+    await page.addInitScript((token) => sessionStorage.setItem('call-power-admin-token', token), server.config.adminToken);
+    await page.goto(`${server.url}/admin#/c/city-hall`);
+    await page.getByText('No deliveries yet.').waitFor();
+
+    // A plain-http URL off this machine is refused, naming the field.
+    const url = page.getByLabel('Webhook URL');
+    await url.fill('http://crm.example.org/hooks');
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    await page.getByRole('alert').filter({ hasText: /webhook\.url: must be an https URL/ }).waitFor();
+    assert.equal(await url.getAttribute('aria-invalid'), 'true');
+    assert.deepEqual(problems.splice(0), ['422 /api/admin/campaigns/city-hall']);
+
+    // Every event but call.started; the secret is shown once.
+    await url.fill(receiver.url);
+    await page.getByLabel(/A call starts/).uncheck();
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    await page.getByText('Webhook saved.').waitFor();
+    const secret = (await page.locator('.secret code').textContent())!.trim();
+    assert.match(secret, /^[\w-]{43}$/);
+
+    // A test call reaches the three offices: three leg.completed and one call.completed, all refused by the receiver.
+    await page.getByLabel('Your phone number').fill('+14155550124');
+    await page.getByRole('button', { name: 'Call me' }).click();
+    await page.getByText(/Test call ended \(completed\)/).waitFor({ timeout: 20_000 });
+    const refresh = page.getByRole('button', { name: 'Refresh' });
+    const rows = (status: string) => page.locator(`cpa-webhook-panel tr[data-status="${status}"]`).count();
+    const until = async (status: string, count: number) => {
+      for (let i = 0; (await rows(status)) !== count; i++) {
+        assert.ok(i < 100, `${count} deliveries ${status}: ${await rows(status)}`);
+        await refresh.click();
+        await page.waitForTimeout(100);
+      }
+    };
+    await until('failed', 4);
+    assert.equal(await page.getByRole('button', { name: /^Retry leg\.completed/ }).count(), 3);
+    const types = receiver.requests.map((request) => (JSON.parse(request.body) as { type: string }).type);
+    assert.deepEqual([...new Set(types)].sort(), ['call.completed', 'leg.completed'], 'no call.started was sent');
+    assert.equal(types.length, 8, 'each event tried twice');
+    assert.ok(receiver.requests.every((request) => verifyCallPowerWebhook(secret, request.headers, request.body)), 'signed with the secret shown');
+
+    // The receiver is fixed: one retry, then the rest at once.
+    healthy = true;
+    await page.getByRole('button', { name: /^Retry call\.completed/ }).click();
+    await page.getByText('The delivery will be tried again.').waitFor();
+    await until('delivered', 1);
+    await page.getByRole('button', { name: 'Retry all failed' }).click();
+    await page.getByText('3 failed deliveries will be tried again.').waitFor();
+    await until('delivered', 4);
+    assert.equal(receiver.accepted().size, 4, 'each event accepted once');
+    await page.getByLabel('Show').selectOption('failed');
+    await page.getByText('No deliveries failed yet.').waitFor();
+
+    // Back later, only the secret's end is shown.
+    await page.reload();
+    await page.getByText(`Signing secret ending …${secret.slice(-4)}`).waitFor();
+    assert.equal(await page.locator('.secret').count(), 0);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no sideways scrolling at phone width');
     assert.deepEqual(problems, []);
   });
 });
