@@ -1,5 +1,6 @@
 /** The admin API as the dashboard uses it: same origin, `Authorization: Bearer <token>`. */
 import type { CampaignStats as Stats } from '../stats/stats.ts';
+import type { WebhookEventType as WebhookEvent } from '../webhooks/settings.ts';
 
 export interface CustomTarget {
   id: string;
@@ -47,7 +48,7 @@ export interface Campaign {
   customTargets?: CustomTarget[];
 }
 
-export type WebhookEvent = 'call.started' | 'leg.completed' | 'call.completed' | 'supporter.opted_in';
+export type { WebhookEvent };
 
 /** A campaign's webhook as the admin API shows it: the whole secret only in the response that made it. */
 export interface Webhook {
@@ -159,7 +160,7 @@ export class AdminApi {
   /** Re-queues one failed delivery, or (without `eventId`) every failed one. */
   retry(id: string, eventId?: string) {
     const path = `/campaigns/${encodeURIComponent(id)}/webhook/deliveries${eventId ? `/${encodeURIComponent(eventId)}` : ''}/retry`;
-    return this.#json<unknown>(path, { method: 'POST', body: '{}' });
+    return this.#json<{ retried?: number }>(path, { method: 'POST', body: '{}' });
   }
 
   rotateSecret(id: string) {

@@ -2,13 +2,14 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { type AdminApi, ApiError, type Campaign, type Delivery, type DeliveryStatus, type Webhook, type WebhookEvent } from './api.ts';
 import { base } from './styles.ts';
 
-/** server/webhooks/settings.ts lists the same events, in the order a call produces them. */
-const EVENTS: [WebhookEvent, string][] = [
-  ['call.started', 'A call starts'],
-  ['leg.completed', 'A call to one office ends'],
-  ['call.completed', 'A call ends'],
-  ['supporter.opted_in', 'A supporter asks to be called again'],
-];
+/** In the order a call produces them; a kind the server adds fails the typecheck until it is named here. */
+const EVENT_LABELS: Record<WebhookEvent, string> = {
+  'call.started': 'A call starts',
+  'leg.completed': 'A call to one office ends',
+  'call.completed': 'A call ends',
+  'supporter.opted_in': 'A supporter asks to be called again',
+};
+const EVENTS = Object.entries(EVENT_LABELS) as [WebhookEvent, string][];
 
 const SHOWN: [DeliveryStatus | '', string][] = [
   ['', 'All'],
@@ -82,9 +83,11 @@ export class WebhookPanel extends LitElement {
 
   /** Reloads the deliveries list. */
   async refresh() {
-    await this.#run(async () => {
-      this.deliveries = await this.api.deliveries(this.campaign.id, this.shown || undefined);
-    });
+    await this.#run(() => this.#load());
+  }
+
+  async #load() {
+    this.deliveries = await this.api.deliveries(this.campaign.id, this.shown || undefined);
   }
 
   /** Runs one request; its failure is shown (with the field it names), never thrown. */
@@ -139,10 +142,10 @@ export class WebhookPanel extends LitElement {
 
   async #retry(eventId?: string) {
     await this.#run(async () => {
-      const result = (await this.api.retry(this.campaign.id, eventId)) as { retried?: number };
-      this.notice = eventId ? 'The delivery will be tried again.' : `${result.retried ?? 0} failed deliveries will be tried again.`;
+      const { retried } = await this.api.retry(this.campaign.id, eventId);
+      this.notice = eventId ? 'The delivery will be tried again.' : `${retried ?? 0} failed deliveries will be tried again.`;
+      await this.#load();
     });
-    await this.refresh();
   }
 
   async #show(event: Event) {

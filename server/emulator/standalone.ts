@@ -61,7 +61,7 @@ export type StandaloneMessage =
   | { type: 'held'; id: number; call: CallRecord }
   | { type: 'done'; id: number };
 
-export function callRecord(call: EmulatedCall, ended: boolean): CallRecord {
+export function callRecord(call: EmulatedCall, emulator: Emulator): CallRecord {
   const bridged = new Set(call.transcript.flatMap((entry) => (entry.kind === 'bridged' ? [`${entry.leg} ${entry.number}`] : [])));
   return {
     sid: call.sid,
@@ -71,7 +71,7 @@ export function callRecord(call: EmulatedCall, ended: boolean): CallRecord {
     url: call.url,
     createdAt: call.dateCreated.getTime(),
     status: call.status,
-    ended,
+    ended: emulator.hasEnded(call.sid),
     duration: call.duration,
     webhooks: call.requests.map((request) => ({ kind: request.kind, url: request.url, status: request.responseStatus })),
     legs: call.transcript.flatMap((entry) =>
@@ -119,11 +119,11 @@ function serveRequests(running: StandaloneEmulator, send: (message: StandaloneMe
   process.on('message', (request: StandaloneRequest) => {
     switch (request.type) {
       case 'calls':
-        return send({ type: 'calls', id: request.id, calls: [...running.emulator.calls.values()].map((call) => callRecord(call, running.emulator.hasEnded(call.sid))) });
+        return send({ type: 'calls', id: request.id, calls: [...running.emulator.calls.values()].map((call) => callRecord(call, running.emulator)) });
       case 'hold-next-create': {
         const held = running.emulator.holdNextCreate(request.after);
         holds.set(request.id, held);
-        void held.call.then((call) => send({ type: 'held', id: request.id, call: callRecord(call, false) }));
+        void held.call.then((call) => send({ type: 'held', id: request.id, call: callRecord(call, running.emulator) }));
         return;
       }
       case 'release':

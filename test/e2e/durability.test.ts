@@ -102,6 +102,17 @@ async function settled(db: Database, phone: EmulatorProcess, count: number, time
 }
 
 /**
+ * Every call but `sid` is over at the emulator: not just final in status, but its final status callback
+ * answered (or refused), so a kill now cannot lose it.
+ */
+const othersEnded = (emulator: EmulatorProcess, sid: string) =>
+  waitFor(async () => ((await emulator.calls()).every((call) => call.sid === sid || call.ended) ? true : undefined), () => `calls other than ${sid} did not end`);
+
+/** Call `sid` is over at the emulator (see `othersEnded`): its record. */
+const ended = (emulator: EmulatorProcess, sid: string) =>
+  waitFor(async () => (await emulator.calls()).find((call) => call.sid === sid && call.ended), () => `call ${sid} did not end`);
+
+/**
  * A killed process's lease (120 s, a constant in dialer.ts) runs out: only leases taken before
  * `cutoff` (the kill), so the live process's own are left alone. Returns how many there were.
  */
@@ -151,10 +162,7 @@ describe('durability (server processes live against the emulator process, on Pos
     const hold = emulator.holdNextCreate(29);
     await postCalls([server], campaign, numbers);
     const inFlight = await hold.held;
-    await waitFor(
-      async () => ((await emulator.calls()).every((call) => call.sid === inFlight.sid || call.ended) ? true : undefined),
-      () => 'the first 29 calls did not end',
-    );
+    await othersEnded(emulator, inFlight.sid);
     const before = await rows(database);
     assert.equal(before.filter((row) => row.status === 'queued' && !row.twilio_sid).length, 71, 'the held call and 70 more wait at the kill');
     assert.equal(before.filter((row) => row.dial_attempts > 0 && !row.twilio_sid).length, 1, 'only the held call is claimed');
@@ -163,10 +171,7 @@ describe('durability (server processes live against the emulator process, on Pos
     await server.kill9();
     // The call goes ahead while nobody listens: its webhooks find no server and it ends.
     await hold.release();
-    const lost = await waitFor(
-      async () => (await emulator.calls()).find((call) => call.sid === inFlight.sid && call.ended),
-      () => 'the held call did not end',
-    );
+    const lost = await ended(emulator, inFlight.sid);
     assert.ok(lost.webhooks.length > 0 && lost.webhooks.every((webhook) => webhook.status === 0), 'no webhook of the lost call reached a server');
 
     const restarted = await server.restart();
@@ -189,19 +194,13 @@ describe('durability (server processes live against the emulator process, on Pos
     const hold = emulator.holdNextCreate(2);
     await postCalls([server], campaign, numbers);
     const inFlight = await hold.held;
-    await waitFor(
-      async () => ((await emulator.calls()).every((call) => call.sid === inFlight.sid || call.ended) ? true : undefined),
-      () => 'the first calls did not end',
-    );
+    await othersEnded(emulator, inFlight.sid);
     const cutoff = await dbNow(database);
     await server.kill9();
     const restarted = await server.restart();
     // The supporter picks up after the restart: every webhook of the call reaches the new process.
     await hold.release();
-    await waitFor(
-      async () => (await emulator.calls()).find((call) => call.sid === inFlight.sid && call.ended),
-      () => 'the held call did not end',
-    );
+    await ended(emulator, inFlight.sid);
     await expireLeasesTakenBefore(database, cutoff);
     const result = await waitFor(
       async () => {
