@@ -6,6 +6,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { congressFreshness } from './congress/freshness.ts';
 import type { AppDeps } from './deps.ts';
 import { ApiError, errorBody, handleError } from './errors.ts';
+import { clientAddress } from './limits/client-ip.ts';
 import { adminAuth } from './middleware/admin-auth.ts';
 import { allowedOrigins } from './middleware/allowed-origins.ts';
 import type { Emulator } from './emulator/index.ts';
@@ -47,9 +48,10 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
     exposeHeaders: ['Retry-After'],
     maxAge: 600,
   });
+  app.use('/api/*', clientAddress({ trustedProxyHeader: config.trustedProxyHeader, log }));
   app.use('/api/campaigns/*', publicCors, allowedOrigins({ origins: config.allowedOrigins }), limitBody(16 * 1024));
   app.use('/api/calls/*', publicCors, allowedOrigins({ origins: config.allowedOrigins }), limitBody(4 * 1024));
-  app.use('/api/admin/*', adminAuth({ token: config.adminToken }), limitBody(1024 * 1024));
+  app.use('/api/admin/*', adminAuth({ token: config.adminToken, db: store.db, log }), limitBody(1024 * 1024));
   app.use('/twiml/*', limitBody(64 * 1024));
 
   app.get('/health', (c) =>

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { z } from 'zod';
 
@@ -14,6 +15,8 @@ const e164 = z
 const Env = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().refine((value) => isIP(value) !== 0 || value === 'localhost', 'must be an IP address to listen on, e.g. 0.0.0.0, 127.0.0.1 or ::').default('0.0.0.0'),
+    MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(50),
     PUBLIC_URL: optional(url(/^https?:$/, 'an http(s) URL, e.g. https://calls.example.org')),
     DATABASE_URL: optional(url(/^postgres(ql)?:$/, 'a postgres:// URL')),
     DATA_DIR: z.string().min(1).default('./data'),
@@ -28,6 +31,7 @@ const Env = z
     DEMO_LEG_SECONDS: z.coerce.number().min(0).max(600).default(4),
     TRUSTED_PROXY_HEADER: optional(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name like X-Forwarded-For')),
     WEBHOOK_BUDGET_MS: z.coerce.number().int().min(50).max(14_000).default(10_000),
+    WEBHOOK_ALLOW_PRIVATE: optional(z.enum(['0', '1'], 'must be 1 (allow private and loopback receivers) or 0')),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(400),
     CONGRESS_DATA_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(120),
   })
@@ -37,7 +41,8 @@ const Env = z
       ctx.addIssue({ code: 'custom', path: [missing], message: 'must be set together with the other Twilio credential' });
     }
     if (env.TWILIO_ACCOUNT_SID) {
-      for (const name of ['TWILIO_CALLER_ID', 'PUBLIC_URL', 'ADMIN_TOKEN'] as const) {
+      // SECRET_KEY too: a key generated into the store would sit in every dump next to the hashes it keys.
+      for (const name of ['TWILIO_CALLER_ID', 'PUBLIC_URL', 'ADMIN_TOKEN', 'SECRET_KEY'] as const) {
         if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when Twilio credentials are set' });
       }
     }
@@ -52,6 +57,10 @@ const Env = z
 
 export interface Config {
   port: number;
+  /** The address to listen on: `127.0.0.1` behind a local proxy, so the app is reachable only through it. */
+  host: string;
+  /** Open connections one address may hold; ignored behind a trusted proxy (every connection is the proxy's). */
+  maxConnectionsPerIp: number;
   publicUrl: string;
   databaseUrl?: string;
   dataDir: string;
@@ -67,6 +76,8 @@ export interface Config {
   trustedProxyHeader?: string;
   /** A Twilio webhook is answered within this long, slow store or not (Twilio's limit is 15 s). */
   webhookBudgetMs: number;
+  /** Campaign webhooks may reach private and loopback receivers (on-premises, tests); by default only public https. */
+  allowPrivateWebhooks: boolean;
   /** Call records older than this lose the caller's hash, ZIP and district (tallies stay whole). */
   retentionDays: number;
   /** Warn at start (and flag in /health) when the Congress data is older than this. */
@@ -100,6 +111,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
   return {
     port: env.PORT,
+    host: env.HOST,
+    maxConnectionsPerIp: env.MAX_CONNECTIONS_PER_IP,
     publicUrl,
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
@@ -125,5 +138,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustedProxyHeader: env.TRUSTED_PROXY_HEADER,
     retentionDays: env.RETENTION_DAYS,
     webhookBudgetMs: env.WEBHOOK_BUDGET_MS,
+    allowPrivateWebhooks: env.WEBHOOK_ALLOW_PRIVATE === '1',
   };
 }

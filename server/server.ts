@@ -13,6 +13,7 @@ import { createEmulator, type Emulator, type EmulatorOptions } from './emulator/
 import { consoleLogger, type Logger } from './log.ts';
 import { Janitor } from './janitor.ts';
 import { Blocklist } from './limits/blocklist.ts';
+import { capConnectionsPerAddress } from './limits/connections.ts';
 import { loadSecretKey } from './secret.ts';
 import { CallAgainScheduler } from './supporters/scheduler.ts';
 import { openStore, type Store } from './store/db.ts';
@@ -44,6 +45,12 @@ export interface RunningServer {
 }
 
 /**
+ * A request (headers and body) must arrive within 15 s, not Node's 300 s: a client trickling bytes
+ * would otherwise hold a connection for minutes. Responses (event streams) are not limited by this.
+ */
+const SLOW_CLIENT_LIMITS = { requestTimeout: 15_000, headersTimeout: 15_000, connectionsCheckingInterval: 1000 };
+
+/**
  * Listens, then wires everything. With `PORT=0` the real port is known only after listening,
  * and webhook URLs (and their signatures) are built from it.
  */
@@ -51,9 +58,13 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
   const log = options.log ?? consoleLogger;
   let app: Hono | undefined;
   const server = serve({
-    fetch: (request) => (app ? app.fetch(request) : new Response('starting', { status: 503 })),
+    // `env` carries Node's request and socket: the client's address is read from it.
+    fetch: (request, env) => (app ? app.fetch(request, env) : new Response('starting', { status: 503 })),
     port: initial.port,
+    hostname: initial.host,
+    serverOptions: SLOW_CLIENT_LIMITS,
   }) as Server;
+  if (!initial.trustedProxyHeader) capConnectionsPerAddress(server, initial.maxConnectionsPerIp, log);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const { port } = server.address() as AddressInfo;
   const config = initial.port === 0 ? withPort(initial, port) : initial;
@@ -90,7 +101,7 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
   dialer.start();
   const scheduler = new CallAgainScheduler({ db: store.db, congress, blocklist, secretKey, dialer, log, ...options.scheduler });
   scheduler.start();
-  const deliverer = new WebhookDeliverer({ db: store.db, log, ...options.webhooks });
+  const deliverer = new WebhookDeliverer({ db: store.db, log, allowPrivate: config.allowPrivateWebhooks, ...options.webhooks });
   deliverer.start();
   const janitor = new Janitor({ db: store.db, log, retentionDays: config.retentionDays });
   janitor.start();

@@ -95,11 +95,15 @@ export class CallFlow extends Speaker {
     return { twiml: response.toString() };
   }
 
-  /** The key pressed at the gate: 1 starts the first dial, 9 has stopped the calls (see the route), anything else ends the call. */
-  gate(digits: string): Step {
+  /**
+   * The key pressed at the gate: 1 starts the first dial, 9 has stopped the calls (see the route),
+   * anything else ends the call. `optedIn` is the call-again schedule the supporter just confirmed.
+   */
+  gate(digits: string, optedIn?: string): Step {
     if (digits === '9') return { twiml: this.final('optedOut') };
     if (digits !== '1') return { twiml: this.final('goodbye') };
     const response = new twilio.twiml.VoiceResponse();
+    if (optedIn) this.say(response, 'optedIn', { schedule: optedIn });
     this.say(response, 'skipHint');
     return this.#dial(response, 0);
   }

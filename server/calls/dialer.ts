@@ -7,7 +7,7 @@ import { findCampaign } from '../campaigns/campaigns.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
 import { calls } from '../store/schema.ts';
-import { consume } from '../limits/rate-limit.ts';
+import { reserve } from '../limits/rate-limit.ts';
 import { advanceCallStatus, type Call, FINAL_CALL_STATUSES, failCall } from './calls.ts';
 import type { CallNotifier } from './notifier.ts';
 
@@ -130,8 +130,8 @@ export class Dialer {
     const seconds = Math.max(1, Math.ceil(1 / cps));
     const limit = Math.max(1, Math.floor(cps * seconds));
     while (this.#running) {
-      const [usage] = await consume(db, [{ key: 'dial:account', limit, seconds }]);
-      if (usage!.count <= usage!.limit) return;
+      const { admitted, all: [usage] } = await reserve(db, [{ key: 'dial:account', limit, seconds }]);
+      if (admitted) return;
       await sleep(usage!.resetIn * 1000);
     }
   }

@@ -3,12 +3,16 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { type CallView, callView, findCall, isFinal, legsOf, legView, OUTCOMES, recordOutcome } from '../calls/calls.ts';
+import { CallFeeds, type Snapshot } from '../calls/call-feeds.ts';
 import type { AppDeps } from '../deps.ts';
+import type { ClientEnv } from '../limits/client-ip.ts';
+import { StreamSlots } from '../limits/stream-slots.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { validate } from '../validate.ts';
 
-/** Re-read the call this often even without a local change (another process may have handled its webhooks). */
-const POLL_MS = 2000;
+/** Event streams one client address may hold open, and one call may have (in this process). */
+const STREAMS_PER_CLIENT = 10;
+const STREAMS_PER_CALL = 5;
 /** Keep proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
 /** After the call ends, wait this long for late leg results before closing the stream. */
@@ -18,13 +22,15 @@ const settled = (view: CallView) => isFinal(view.status) && view.legs.every((leg
 
 const OutcomeReport = z.object({ outcome: z.enum(OUTCOMES) });
 
-export function callRoutes({ store: { db }, notifier }: AppDeps) {
+export function callRoutes({ store: { db }, notifier, log }: AppDeps) {
   const load = async (id: string) => {
     const call = await findCall(db, id);
     return call && callView(call, await legsOf(db, id));
   };
+  const feeds = new CallFeeds<CallView>({ load, notifier, log });
+  const slots = new StreamSlots({ perClient: STREAMS_PER_CLIENT, perCall: STREAMS_PER_CALL });
 
-  return new Hono()
+  return new Hono<ClientEnv>()
     .get('/:id', async (c) => {
       const view = await load(c.req.param('id'));
       if (!view) throw notFound('Call');
@@ -51,17 +57,21 @@ export function callRoutes({ store: { db }, notifier }: AppDeps) {
       const id = c.req.param('id');
       const first = await load(id);
       if (!first) throw notFound('Call');
+      const release = slots.take(c.get('client').key, id);
       return streamSSE(c, async (stream) => {
+        let latest: Snapshot<CallView> = { view: first, json: JSON.stringify(first) };
         let wake = new AbortController();
-        const unsubscribe = notifier.subscribe(id, () => wake.abort());
+        const unwatch = feeds.watch(id, (snapshot) => {
+          latest = snapshot;
+          wake.abort();
+        });
         stream.onAbort(() => wake.abort());
         try {
-          let view: CallView | undefined = first;
           let sent = '';
           let lastWrite = Date.now();
           let endedAt: number | undefined;
-          while (view && !stream.aborted) {
-            const json = JSON.stringify(view);
+          while (latest.view && !stream.aborted) {
+            const { view, json } = latest;
             if (json !== sent) {
               await stream.writeSSE({ event: 'call', data: json });
               sent = json;
@@ -72,12 +82,13 @@ export function callRoutes({ store: { db }, notifier }: AppDeps) {
             }
             if (isFinal(view.status)) endedAt ??= Date.now();
             if (settled(view) || (endedAt && Date.now() - endedAt > SETTLE_MS)) break;
-            await sleep(POLL_MS, undefined, { signal: wake.signal }).catch(() => {});
+            // The feed wakes us on every read of the call; the timer only paces the heartbeat and the settle wait.
+            await sleep(HEARTBEAT_MS, undefined, { signal: wake.signal }).catch(() => {});
             wake = new AbortController();
-            view = await load(id);
           }
         } finally {
-          unsubscribe();
+          unwatch();
+          release();
         }
       });
     });

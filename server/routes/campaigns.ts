@@ -7,9 +7,8 @@ import { ApiError } from '../errors.ts';
 import { hashPhone, parsePhone } from '../phone.ts';
 import { ttlCache } from '../cache.ts';
 import { liveCount, refCounts } from '../stats/stats.ts';
-import { optIn } from '../supporters/supporters.ts';
 import { admitCall } from '../limits/admission.ts';
-import { clientIp } from '../limits/client-ip.ts';
+import type { ClientEnv } from '../limits/client-ip.ts';
 import { resolveTargets } from '../targets/resolve.ts';
 import { publicTarget } from '../targets/target.ts';
 import { validate } from '../validate.ts';
@@ -48,13 +47,13 @@ const COUNT_MAX_AGE = 5;
  */
 const CAMPAIGN_MAX_AGE_MS = 5000;
 
-export function campaignRoutes({ config, store: { db }, congress, notifier, dialer, blocklist, secretKey }: AppDeps) {
+export function campaignRoutes({ store: { db }, congress, notifier, dialer, blocklist, secretKey }: AppDeps) {
   // A viral page's counters hit this process, not the store: one query per campaign every few seconds.
   const countOf = ttlCache<{ calls: number; completed: number }>(COUNT_MAX_AGE * 500);
   const leaderboard = ttlCache<Awaited<ReturnType<typeof refCounts>>>(COUNT_MAX_AGE * 500);
   const recentCampaign = ttlCache<CampaignWithList>(CAMPAIGN_MAX_AGE_MS);
   const cachedCampaign = (id: string) => recentCampaign(id, () => campaignWithList(db, id));
-  return new Hono()
+  return new Hono<ClientEnv>()
     .get('/:id', async (c) => c.json(publicCampaign((await cachedCampaign(c.req.param('id'))).campaign)))
 
     .get('/:id/targets', validate('query', Where, codes), async (c) => {
@@ -75,8 +74,7 @@ export function campaignRoutes({ config, store: { db }, congress, notifier, dial
         throw new ApiError(422, 'district_required', `ZIP ${location!.zip} spans several districts (${choices}): choose yours.`, 'district');
       }
       if (!targets.length) throw new ApiError(422, 'no_targets', 'There is nobody to call for this location.', 'zip');
-      const ip = clientIp(c, config.trustedProxyHeader);
-      const dial = await admitCall(db, blocklist, { campaign, phoneHash, ip, targets });
+      const dial = await admitCall(db, blocklist, { campaign, phoneHash, client: c.get('client'), targets });
       // The call and its `call.started` webhook event are stored together, or neither is.
       const call = await db.transaction(async (tx) => {
         const inserted = await insertCall(tx, {
@@ -89,11 +87,12 @@ export function campaignRoutes({ config, store: { db }, congress, notifier, dial
           targets: dial,
           ref: request.ref,
           meta: request.meta,
+          // Only a wish until the person who answers presses 1: anyone can type anyone's number.
+          callAgainRequested: Boolean(request.callAgain && campaign.settings.callAgain),
         });
         await recordEvent(tx, { type: 'call.started', call: inserted, campaign });
         return inserted;
       });
-      if (request.callAgain) await optIn(db, { campaign, call, phone, phoneHash, zip: call.zip, district: call.district, targets: dial, secretKey });
       dialer.wake();
       notifier.changed(call.id);
       return c.json({ call: { id: call.id, status: call.status, targets: dial.map(publicTarget) } }, 201);

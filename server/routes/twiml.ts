@@ -24,7 +24,7 @@ import { webhookBudget } from '../middleware/webhook-budget.ts';
 import { hashPhone, normalizePhone } from '../phone.ts';
 import { isOptedIn, optIn, optOut, scheduleDescription } from '../supporters/supporters.ts';
 import { candidateRepresentatives, locate, resolveTargets } from '../targets/resolve.ts';
-import { admitCaller, capOffices } from '../limits/admission.ts';
+import { admitCall, capOffices } from '../limits/admission.ts';
 import type { Target } from '../targets/target.ts';
 import { validateTwilio } from '../validate.ts';
 
@@ -52,7 +52,7 @@ const normalizedOrNull = (phone: string) => {
 };
 
 /** The prompt for a caller the limits or blocklist turned away (the public API's 429 and 403). */
-function refusalPrompt(error: unknown): 'limited' | 'refused' | undefined {
+function refusalPrompt(error: unknown): 'limited' | 'refused' {
   if (error instanceof ApiError && error.status === 429) return 'limited';
   if (error instanceof ApiError && error.status === 403) return 'refused';
   throw error;
@@ -106,9 +106,14 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
     .post('/calls/:id/gate', validateTwilio(GatherResult), async (c) => {
       const found = await load(c.req.param('id'));
       if (!found) return xml(c, hangupTwiml());
+      const { call, campaign } = found;
       const { Digits } = c.req.valid('form');
-      if (Digits === '9') await optOut(db, found.call.campaignId, found.call.phoneHash);
-      return step(c, found.call, found.flow.gate(Digits));
+      if (Digits === '9') await optOut(db, call.campaignId, call.phoneHash);
+      // The widget's "call me again" becomes consent only now, from the person who answered and pressed 1.
+      const { phone, phoneHash, zip, district, targets } = call;
+      const confirming = Digits === '1' && call.callAgainRequested && phone !== null && Boolean(campaign.settings.callAgain);
+      if (confirming) await optIn(db, { campaign, call, phone, phoneHash, zip, district, targets, secretKey, consentedAt: call.createdAt });
+      return step(c, call, found.flow.gate(Digits, confirming ? scheduleDescription(campaign, call.targets) : undefined));
     })
 
     .post('/calls/:id/legs/:n', validateTwilio(DialResult), async (c) => {
@@ -175,12 +180,18 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       const campaign = await findCampaignByCallIn(db, To);
       if (!campaign) return xml(c, hangupTwiml());
       if (campaign.status !== 'active') return xml(c, campaignMessage(campaign, campaign.status === 'paused' ? 'paused' : 'closed'));
+      // Twilio retries a webhook it got no answer to: the call it opened the first time carries on, counted once.
+      const opened = await findCallBySid(db, CallSid);
+      if (opened) return step(c, opened, flow(opened, campaign).welcome());
       const phoneHash = hashPhone(secretKey, From);
-      const refusal = await admitCaller(db, blocklist, { campaign, phoneHash }).catch(refusalPrompt);
-      if (refusal) return xml(c, campaignMessage(campaign, refusal));
+      // A Congress campaign learns whom to call from the ZIP keyed in next; its offices are capped then.
       const listed = campaign.settings.targets.congress ? [] : resolveTargets(congress, await campaignWithList(db, campaign.id), { seed: phoneHash }).targets;
-      const targets = await offices(campaign, listed);
-      if (!targets) return xml(c, campaignMessage(campaign, 'limited'));
+      let targets;
+      try {
+        targets = await admitCall(db, blocklist, { campaign, phoneHash, targets: listed });
+      } catch (error) {
+        return xml(c, campaignMessage(campaign, refusalPrompt(error)));
+      }
       const call = await openInboundCall(db, { campaignId: campaign.id, twilioSid: CallSid, phoneHash, targets });
       notifier.changed(call.id);
       return step(c, call, flow(call, campaign).welcome());

@@ -86,6 +86,11 @@ export const calls = pgTable(
     meta: jsonb('meta').$type<Record<string, string | number | boolean>>(),
     /** Placed by the call-again schedule rather than by the supporter. */
     scheduled: boolean('scheduled').notNull().default(false),
+    /**
+     * The widget asked to call this supporter again. Anyone can type any number, so it becomes an
+     * opt-in only when the person who answers presses 1 (see the gate in routes/twiml.ts).
+     */
+    callAgainRequested: boolean('call_again_requested').notNull().default(false),
   },
   (t) => [
     index('calls_campaign_ref_idx').on(t.campaignId, t.ref).where(sql`${t.ref} is not null`),

@@ -3,7 +3,8 @@ import { beforeEach, describe, test } from 'node:test';
 import type { Hono } from 'hono';
 import type { AppDeps } from '../../server/deps.ts';
 import { storePerFile } from '../support/store.ts';
-import { signedTwilioPost, testDeps } from '../support/app.ts';
+import { createApp } from '../../server/app.ts';
+import { signedTwilioPost, socketAt, testDeps } from '../support/app.ts';
 import { json } from '../support/server.ts';
 
 const store = storePerFile();
@@ -54,13 +55,18 @@ describe('admin API: auth', () => {
   test('every route answers 401 and no data to a missing, malformed or wrong token', async () => {
     assert.equal((await create(CITY_HALL)).status, 201);
     const tokens = [undefined, 'Basic abc', 'Bearer', `Bearer ${deps.config.adminToken}x`, deps.config.adminToken, `Bearer  ${deps.config.adminToken.slice(1)}`];
-    for (const [method, path] of routes) {
+    for (const [i, [method, path]] of routes.entries()) {
       for (const authorization of tokens) {
-        const response = await app.request(`/api/admin${path}`, {
-          method,
-          headers: { 'Content-Type': 'application/json', ...(authorization ? { Authorization: authorization } : {}) },
-          body: method === 'GET' ? undefined : JSON.stringify({ name: 'x', status: 'archived' }),
-        });
+        // Each route from its own address: failed sign-ins are throttled per address (next test).
+        const response = await app.request(
+          `/api/admin${path}`,
+          {
+            method,
+            headers: { 'Content-Type': 'application/json', ...(authorization ? { Authorization: authorization } : {}) },
+            body: method === 'GET' ? undefined : JSON.stringify({ name: 'x', status: 'archived' }),
+          },
+          socketAt(`198.51.100.${i + 1}`),
+        );
         assert.equal(response.status, 401, `${method} ${path} with ${authorization}`);
         assert.deepEqual(Object.keys(await response.json()), ['error']);
         assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer/);
@@ -69,6 +75,20 @@ describe('admin API: auth', () => {
     const campaign = await read('city-hall');
     assert.equal(campaign.status, 'active', 'nothing changed');
     assert.equal((await (await send('GET', '/campaigns')).json()).campaigns.length, 1, 'nothing copied');
+  });
+
+  test('ten failed sign-ins a minute from one address, then 429 for every request from it; each failure is logged without the token', async () => {
+    const logs: string[] = [];
+    const logged = createApp({ ...deps, log: (line) => logs.push(line) });
+    const from = (ip: string, token: string) => logged.request('/api/admin/campaigns', { headers: { Authorization: `Bearer ${token}` } }, socketAt(ip));
+    for (let i = 0; i < 10; i++) assert.equal((await from('203.0.113.5', `guess-number-${i}`)).status, 401);
+    const limited = await from('203.0.113.5', 'guess-number-10');
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+    assert.equal((await from('203.0.113.5', deps.config.adminToken)).status, 429, 'the right token waits too, so guessing learns nothing');
+    assert.equal((await from('203.0.113.6', deps.config.adminToken)).status, 200, 'another address is not affected');
+    assert.equal(logs.filter((line) => line.includes('203.0.113.5') && /admin/.test(line)).length, 10);
+    assert.ok(!logs.join('\n').includes('guess-number'), 'tokens are never logged');
   });
 });
 

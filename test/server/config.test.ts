@@ -9,6 +9,7 @@ const live = {
   TWILIO_CALLER_ID: '+12025550143',
   PUBLIC_URL: 'https://calls.example.org',
   ADMIN_TOKEN: 'c'.repeat(24),
+  SECRET_KEY: 'd'.repeat(40),
 };
 
 const problems = (env: Record<string, string>) => {
@@ -56,7 +57,16 @@ describe('configuration', () => {
   test('half a set of Twilio credentials, or live mode without what it needs, is refused', () => {
     assert.match(problems({ TWILIO_ACCOUNT_SID: live.TWILIO_ACCOUNT_SID }).join('\n'), /TWILIO_AUTH_TOKEN must be set together/);
     const lines = problems({ TWILIO_ACCOUNT_SID: live.TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN: live.TWILIO_AUTH_TOKEN });
-    assert.deepEqual(lines.map((line) => line.split(' ')[0]).sort(), ['ADMIN_TOKEN', 'PUBLIC_URL', 'TWILIO_CALLER_ID']);
+    assert.deepEqual(lines.map((line) => line.split(' ')[0]).sort(), ['ADMIN_TOKEN', 'PUBLIC_URL', 'SECRET_KEY', 'TWILIO_CALLER_ID']);
+    const { SECRET_KEY: _, ...withoutKey } = live;
+    assert.deepEqual(problems(withoutKey), ['SECRET_KEY is required when Twilio credentials are set'], 'a live store must not hold the key to its own hashes');
+  });
+
+  test('listens on 0.0.0.0 by default, or on HOST', () => {
+    assert.equal(loadConfig({}).host, '0.0.0.0');
+    assert.equal(loadConfig({ HOST: '127.0.0.1' }).host, '127.0.0.1');
+    assert.equal(loadConfig({ HOST: '::' }).host, '::');
+    assert.match(problems({ HOST: 'example.org' })[0]!, /^HOST must be an IP address/);
   });
 
   test('secrets are never echoed back in errors', () => {

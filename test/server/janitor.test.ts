@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
 import { sweep } from '../../server/janitor.ts';
-import { consume } from '../../server/limits/rate-limit.ts';
+import { reserve } from '../../server/limits/rate-limit.ts';
 import { blocks, calls } from '../../server/store/schema.ts';
 import { openTestStore, type TestStore } from '../support/store.ts';
 
@@ -39,9 +39,9 @@ describe('the janitor', () => {
       { kind: 'ip', value: '10.0.0.1', expiresAt: sql`now() - interval '40 days'` },
       { kind: 'ip', value: '10.0.0.2', expiresAt: sql`now() - interval '1 day'` },
     ]);
-    await consume(store.db, [{ key: 'k', limit: 1, seconds: 60 }]);
+    await reserve(store.db, [{ key: 'k', limit: 1, seconds: 60 }]);
     await store.db.execute(sql`update rate_limits set window_start = now() - interval '3 days'`);
-    await consume(store.db, [{ key: 'fresh', limit: 1, seconds: 60 }]);
+    await reserve(store.db, [{ key: 'fresh', limit: 1, seconds: 60 }]);
 
     await sweep(store.db, 400);
 

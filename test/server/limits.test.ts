@@ -50,10 +50,43 @@ describe('rate limits', () => {
     assert.equal((await call(app, 51, '192.0.2.2')).status, 201);
   });
 
-  test('without a trusted proxy header, X-Forwarded-For is ignored', async () => {
+  test('without a trusted proxy header, X-Forwarded-For is ignored: the socket’s address is limited', async () => {
     const { app } = testDeps(store);
     await ensureDemoCampaign(store.db);
-    for (let i = 0; i < 12; i++) assert.equal((await call(app, i, '192.0.2.1')).status, 201);
+    const statuses = [];
+    for (let i = 0; i < 12; i++) statuses.push((await call(app, i, `192.0.2.${i}`)).status);
+    assert.deepEqual(statuses, [...Array(10).fill(201), 429, 429]);
+  });
+
+  test('behind a trusted proxy, a request without its header is limited by the socket’s address', async () => {
+    const { app } = await setup();
+    const bare = (n: number) => app.request('/api/campaigns/demo/calls', json({ phone: phone(n), zip: '05401' }));
+    const statuses = [];
+    for (let i = 0; i < 11; i++) statuses.push((await bare(i)).status);
+    assert.deepEqual(statuses, [...Array(10).fill(201), 429]);
+  });
+
+  test('IPv6 clients are counted per /64', async () => {
+    const { app } = await setup();
+    const statuses = [];
+    for (let i = 0; i < 12; i++) statuses.push((await call(app, i, `2001:db8:aa:bb:${i.toString(16)}::${i + 1}`)).status);
+    assert.deepEqual(statuses, [...Array(10).fill(201), 429, 429]);
+    assert.equal((await call(app, 20, '2001:db8:aa:bc::1')).status, 201, 'the next /64 has its own budget');
+  });
+
+  test('refused attempts count against no budget: resending one over-limit number locks nobody out', async () => {
+    const { app, deps } = await setup();
+    const created = await app.request(
+      '/api/admin/campaigns',
+      json({ id: 'small', name: 'Small', targets: { congress: 'both' }, limits: { perCampaignPerMinute: 5, perPhonePerDay: 1 } }, admin(deps)),
+    );
+    assert.equal(created.status, 201);
+    assert.equal((await call(app, 1, '198.51.100.1', 'small')).status, 201);
+    for (let i = 0; i < 30; i++) assert.equal((await call(app, 1, `198.51.100.${(i % 5) + 2}`, 'small')).status, 429);
+    const others = [];
+    for (let i = 2; i <= 5; i++) others.push((await call(app, i, `203.0.113.${i}`, 'small')).status);
+    assert.deepEqual(others, [201, 201, 201, 201], 'the campaign’s minute still has room for four more');
+    assert.equal((await call(app, 9, '203.0.113.9', 'small')).status, 429);
   });
 
   test('a campaign’s calls per minute are capped, with the campaign’s own setting', async () => {
@@ -82,7 +115,6 @@ describe('rate limits', () => {
         },
         admin(deps),
       ),
-      admin(deps),
     );
     const first = await (await call(app, 1, '192.0.2.1', 'chair', '05401')).json();
     assert.deepEqual(first.call.targets.map((t: { id: string }) => t.id), [...congress.senators('VT').map((m) => m.id), 'chair']);

@@ -1,3 +1,4 @@
+import type { Hono } from 'hono';
 import twilio from 'twilio';
 import { createApp } from '../../server/app.ts';
 import { CallNotifier } from '../../server/calls/notifier.ts';
@@ -20,8 +21,24 @@ export function testDeps(store: TestStore, env: Record<string, string> = {}) {
     secretKey: 'test-secret-key-test-secret-key-0000',
     log: () => {},
   };
-  return { deps, app: createApp(deps), wakes };
+  return { deps, app: fromSocket(createApp(deps)), wakes };
 }
+
+/** The address route-level requests come from (the documentation range, RFC 5737). */
+export const TEST_CLIENT_IP = '192.0.2.10';
+
+/**
+ * `app.request()` has no socket, and the app refuses requests whose client address it cannot read;
+ * this gives each request the Node bindings `@hono/node-server` would, with `TEST_CLIENT_IP` as the peer.
+ */
+function fromSocket(app: Hono): Hono {
+  const request = app.request.bind(app);
+  app.request = (input, init, env, executionCtx) => request(input, init, env ?? socketAt(TEST_CLIENT_IP), executionCtx);
+  return app;
+}
+
+/** The bindings for `app.request(input, init, socketAt(ip))`: a request from another address. */
+export const socketAt = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } });
 
 /** Route-level deps with the demo campaign and one call accepted on it (the dial queue is not running). */
 export async function withDemoCall(store: TestStore) {

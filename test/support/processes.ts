@@ -160,6 +160,7 @@ export async function startServerProcess(settings: ServerSettings): Promise<Serv
     TWILIO_CALLER_ID: '+12025550100',
     TWILIO_CPS: String(settings.cps),
     ADMIN_TOKEN: settings.adminToken,
+    SECRET_KEY: 'durability-test-secret-key-0123456789',
     ...settings.env,
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,0 +1,1 @@
+ALTER TABLE "calls" ADD COLUMN "call_again_requested" boolean DEFAULT false NOT NULL;
