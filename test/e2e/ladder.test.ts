@@ -13,18 +13,26 @@ const store = storePerFile(async () => {
   server = undefined;
 });
 
-/** A server whose call-again clock the test moves, and whose supporter presses the given keys, call after call. */
-async function start(keysPerCall: string[][]) {
+/**
+ * A server whose call-again clock the test moves, and whose supporter presses the given keys (or
+ * behaves as given), call after call. `campaign` adds to the campaign's settings.
+ */
+async function start(perCall: (string[] | CallerBehaviour)[], campaign: object = {}) {
   const clock = { now: new Date() };
   let calls = 0;
   const running = await startTestServer(store, {
-    emulator: { caller: (): CallerBehaviour => ({ digits: keysPerCall[calls++] ?? [] }) },
+    emulator: {
+      caller: (): CallerBehaviour => {
+        const next = perCall[calls++] ?? [];
+        return Array.isArray(next) ? { digits: next } : next;
+      },
+    },
     scheduler: { now: () => clock.now, pollMs: 3_600_000 },
   });
   const admin = { Authorization: `Bearer ${running.config.adminToken}` };
   const created = await fetch(
     `${running.url}/api/admin/campaigns`,
-    json({ id: 'again', name: 'Save the Parks', targets: { congress: 'both' }, callAgain: { timeZone: 'America/New_York' } }, admin),
+    json({ id: 'again', name: 'Save the Parks', targets: { congress: 'both' }, callAgain: { timeZone: 'America/New_York' }, ...campaign }, admin),
   );
   assert.equal(created.status, 201, await created.clone().text());
   return { running, clock, admin };
@@ -124,6 +132,23 @@ describe('call again', () => {
     assert.deepEqual([stopped!.phone_sealed, Boolean(stopped!.opted_out_at)], [null, true]);
     clock.now = new Date(next.getTime() + 30 * 86_400_000);
     assert.equal(await running.scheduler.tick(), 0, 'an opted-out supporter is never rung again');
+  });
+
+  test('the box is only a wish until the person who answers presses 1: nobody else can sign a number up', async () => {
+    // Anyone can type anyone's number: a stranger who never answers, or answers and does not press 1, is not signed up.
+    const { running } = await start([{ answer: 'no-answer' }, ['2'], ['1', '', '', '']], { webhook: { url: 'https://hooks.example.org/call-power' } });
+    server = running;
+    const types = async () => (await rows<{ type: string }>(sql`select type from webhook_events order by seq`)).map((row) => row.type);
+    assert.equal((await settled(running, await place(running, { callAgain: true }))).status, 'no-answer');
+    assert.equal((await settled(running, await place(running, { callAgain: true }))).status, 'completed');
+    assert.deepEqual(await rows(sql`select * from supporters`), [], 'no opt-in stored');
+    assert.ok(!(await types()).includes('supporter.opted_in'), 'no opt-in announced');
+    assert.ok(!said(running).some((text) => /We will call you again/.test(text)));
+
+    await settled(running, await place(running, { callAgain: true }));
+    assert.equal((await rows(sql`select * from supporters`)).length, 1, 'pressing 1 confirms it');
+    assert.equal((await types()).filter((type) => type === 'supporter.opted_in').length, 1);
+    assert.ok(said(running).some((text) => /We will call you again on weekdays/.test(text)), 'and the phone says so');
   });
 
   test('the phone offers it after the last office, and 1 signs the supporter up', async () => {
