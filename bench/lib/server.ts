@@ -1,16 +1,11 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rssOf } from './proc.ts';
 import { throwawayDatabase } from '../../test/support/postgres.ts';
-
-/** The V8 flags `npm start` runs the server with, read from package.json: the benches measure what users run. */
-const START_FLAGS = (() => {
-  const { scripts } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
-  return scripts.start.match(/\bnode((?: --[\w=-]+)*) /)![1]!.trim().split(' ').filter(Boolean);
-})();
+import { START_FLAGS } from '../../test/support/start-flags.ts';
 
 /** What the bench entry sends once it listens: demo credentials are made per process, so only it knows them. */
 export interface ReadyMessage {

@@ -1,3 +1,4 @@
+import { type IncomingHttpHeaders, request } from 'node:http';
 import { connect } from 'node:net';
 
 /** One HTTP/1.x response as it came off the wire. */
@@ -26,9 +27,9 @@ export interface RawExchange {
  * or `timeoutMs` passes. `halfClose` ends our side after the last write, as a client that gives up
  * sending but still listens.
  */
-export function rawExchange(port: number, steps: RawStep[], { timeoutMs = 2000, halfClose = false } = {}): Promise<RawExchange> {
+export function rawExchange(port: number, steps: RawStep[], { timeoutMs = 2000, halfClose = false, from }: { timeoutMs?: number; halfClose?: boolean; from?: string } = {}): Promise<RawExchange> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true, localAddress: from });
     const chunks: Buffer[] = [];
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -156,4 +157,28 @@ export function framed(head: readonly string[], body: Buffer, framing: Framing, 
       break;
   }
   return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), payload]);
+}
+
+export interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+/**
+ * One request on its own connection from the local address `from`: any address of 127.0.0.0/8 reaches
+ * a server listening on 0.0.0.0, so one test machine can be many clients, each with its own socket address.
+ */
+export function requestFrom(from: string, url: string, { method = 'GET', headers = {}, body }: { method?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<Answer> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const sent = request(url, { method, localAddress: from, agent: false, headers: { ...(payload ? { 'Content-Type': 'application/json' } : {}), ...headers } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, text: Buffer.concat(chunks).toString() }));
+      response.on('error', reject);
+    });
+    sent.on('error', reject);
+    sent.end(payload);
+  });
 }
