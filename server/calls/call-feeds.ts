@@ -63,7 +63,7 @@ export class CallFeeds<View> {
       while (!stopped) {
         try {
           const view = await load(callId);
-          const snapshot = { view, json: JSON.stringify(view) };
+          const snapshot = { view, json: view === undefined ? '' : JSON.stringify(view) };
           for (const listener of listeners) listener(snapshot);
         } catch (error) {
           log(`events: cannot read call ${callId}: ${describeError(error).split('\n')[0]}`); // try again at the next poll
