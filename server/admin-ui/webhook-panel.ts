@@ -178,7 +178,7 @@ export class WebhookPanel extends LitElement {
         <div class="field">
           <label for="webhook-url">Webhook URL</label>
           <input id="webhook-url" name="url" type="url" required .value=${webhook?.url ?? ''} aria-invalid=${invalid('webhook.url')} aria-describedby="webhook-url-hint" />
-          <p class="hint" id="webhook-url-hint">https, or http to localhost while you build a receiver.</p>
+          <p class="hint" id="webhook-url-hint">A public https address (a private one only where the server allows it).</p>
         </div>
         <fieldset aria-invalid=${invalid('webhook.events')}>
           <legend>Events to send</legend>

@@ -7,6 +7,7 @@ import type { Db } from '../store/db.ts';
 import { campaigns, customTargets } from '../store/schema.ts';
 import type { Target } from '../targets/target.ts';
 import { CampaignSettings, E164, Targeting } from './settings.ts';
+import { assertWebhookAllowed, type WebhookRules } from '../webhooks/settings.ts';
 import { describeSchedule, scheduleZone } from '../supporters/schedule.ts';
 
 export const MAX_CUSTOM_TARGETS = 1000;
@@ -93,8 +94,9 @@ const slugify = (name: string) =>
 const newCampaignId = (name: string) => `${slugify(name)}-${randomBytes(3).toString('hex')}`;
 
 /** Validates and stores a campaign with its own targets, all or nothing. */
-export async function createCampaign(db: Db, input: CampaignInput): Promise<Campaign> {
+export async function createCampaign(db: Db, input: CampaignInput, rules: WebhookRules = {}): Promise<Campaign> {
   const { id, name, status, callInNumber, targets, ...rest } = input;
+  assertWebhookAllowed(rest.webhook, rules);
   const { custom = [], ...targeting } = targets;
   const list = checkedList(custom, rest.countries);
   const campaignId = id ?? newCampaignId(name);
@@ -189,7 +191,7 @@ function overlay(base: Record<string, unknown>, patch: Record<string, unknown>):
  * optional one), `targets` merges key by key, and `targets.custom`, when given, replaces the whole list.
  * The merged campaign is validated as on create, so errors name the same fields.
  */
-export async function updateCampaign(db: Db, id: string, patch: Record<string, unknown>): Promise<Campaign> {
+export async function updateCampaign(db: Db, id: string, patch: Record<string, unknown>, rules: WebhookRules = {}): Promise<Campaign> {
   const current = await requireCampaign(db, id);
   if (patch.id !== undefined && patch.id !== id) throw new ApiError(422, 'invalid_body', 'id: cannot be changed; copy the campaign instead.', 'id');
   const { targets: currentTargets, ...currentSettings } = current.settings;
@@ -204,6 +206,7 @@ export async function updateCampaign(db: Db, id: string, patch: Record<string, u
   const parsed = CampaignInput.safeParse({ ...merged, targets, id });
   if (!parsed.success) throw fromZodError(parsed.error);
   const { name, status, callInNumber, targets: { custom = [], ...targeting }, id: _id, ...settings } = parsed.data;
+  assertWebhookAllowed(settings.webhook, rules);
   const list = checkedList(custom, settings.countries);
   return db.transaction(async (tx) => {
     await assertCallInFree(tx, callInNumber, id);
@@ -237,10 +240,12 @@ export async function setCampaignStatus(db: Db, id: string, status: Campaign['st
 
 /**
  * A new campaign with the same settings and list, paused so that it takes no calls before it has been
- * edited. The call-in number stays with the original (a number runs one campaign).
+ * edited. The call-in number stays with the original (a number runs one campaign). Its webhook is
+ * checked as if set anew: the original's may date from a server that allowed private receivers.
  */
-export async function copyCampaign(db: Db, sourceId: string, { id, name }: { id?: string; name?: string } = {}): Promise<Campaign> {
+export async function copyCampaign(db: Db, sourceId: string, { id, name }: { id?: string; name?: string } = {}, rules: WebhookRules = {}): Promise<Campaign> {
   const source = await requireCampaign(db, sourceId);
+  assertWebhookAllowed(source.settings.webhook, rules);
   const copyName = name ?? `${source.name} (copy)`.slice(0, 200);
   const campaignId = id ?? newCampaignId(copyName);
   return db.transaction(async (tx) => {

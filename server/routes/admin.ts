@@ -69,7 +69,7 @@ function pulled(source: AsyncIterable<string>, onError: (error: unknown) => void
 
 const rangeSuffix = ({ from, to }: StatsQuery) => (from || to ? `-${from ?? 'start'}-to-${to ?? 'now'}` : '');
 
-export function adminRoutes({ store: { db }, log }: AppDeps) {
+export function adminRoutes({ store: { db }, log, config }: AppDeps) {
   return new Hono()
 
     .get('/campaigns', async (c) => {
@@ -77,13 +77,13 @@ export function adminRoutes({ store: { db }, log }: AppDeps) {
       return c.json({ campaigns: rows.map((row) => maskedCampaign(row)) });
     })
 
-    .post('/campaigns', validate('json', CampaignInput), async (c) => c.json(await adminView(db, await createCampaign(db, c.req.valid('json')), true), 201))
+    .post('/campaigns', validate('json', CampaignInput), async (c) => c.json(await adminView(db, await createCampaign(db, c.req.valid('json'), config), true), 201))
 
     .get('/campaigns/:id', async (c) => c.json(await adminView(db, await requireCampaign(db, c.req.param('id')))))
 
     .patch('/campaigns/:id', validate('json', CampaignPatch), async (c) => {
       const secretBefore = (await findCampaign(db, c.req.param('id')))?.settings.webhook?.secret;
-      const campaign = await updateCampaign(db, c.req.param('id'), c.req.valid('json'));
+      const campaign = await updateCampaign(db, c.req.param('id'), c.req.valid('json'), config);
       const secretMade = campaign.settings.webhook !== undefined && campaign.settings.webhook.secret !== secretBefore;
       return c.json(await adminView(db, campaign, secretMade));
     })
@@ -94,7 +94,7 @@ export function adminRoutes({ store: { db }, log }: AppDeps) {
     })
 
     .post('/campaigns/:id/copy', validate('json', CopyRequest), async (c) =>
-      c.json(await adminView(db, await copyCampaign(db, c.req.param('id'), c.req.valid('json'))), 201),
+      c.json(await adminView(db, await copyCampaign(db, c.req.param('id'), c.req.valid('json'), config)), 201),
     )
 
     .get('/campaigns/:id/stats', validate('query', StatsQuery), async (c) => {

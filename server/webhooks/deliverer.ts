@@ -5,7 +5,9 @@ import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
 import { campaigns, webhookAttempts, webhookEvents } from '../store/schema.ts';
 import type { OutboxEvent } from './events.ts';
+import { lookupAll, PrivateAddressError, type Resolve } from './address.ts';
 import { type Backoff, DEFAULT_BACKOFF, maxAttempts, retryDelayMs } from './backoff.ts';
+import { postWebhook } from './post.ts';
 import type { WebhookSettings } from './settings.ts';
 import { webhookHeaders } from './signature.ts';
 
@@ -19,6 +21,10 @@ export interface DelivererOptions {
   backoff?: Backoff;
   /** Deliveries in flight at once, so one slow receiver does not hold up the others. */
   concurrency?: number;
+  /** WEBHOOK_ALLOW_PRIVATE: deliver to private and loopback addresses too (on-premises receivers, tests). */
+  allowPrivate?: boolean;
+  /** How receivers' names resolve (tests point one at loopback); each address it gives is checked unless `allowPrivate`. */
+  resolve?: Resolve;
 }
 
 /** How long a claimed event is reserved for this process; well over the request timeout. */
@@ -36,8 +42,9 @@ const succeeded = ({ statusCode }: Outcome) => statusCode !== undefined && statu
 
 /** Why a request got no answer, in our words: error messages may quote the URL, which may hold a token. */
 function describeFailure(error: unknown): string {
-  const { cause } = error as { cause?: { code?: unknown } };
-  return typeof cause?.code === 'string' ? `connection failed (${cause.code})` : 'connection failed';
+  if (error instanceof PrivateAddressError) return error.message;
+  const { code } = error as { code?: unknown };
+  return typeof code === 'string' ? `connection failed (${code})` : 'connection failed';
 }
 
 /**
@@ -54,7 +61,7 @@ export class WebhookDeliverer {
   #wake = new AbortController();
 
   constructor(options: DelivererOptions) {
-    this.#options = { pollMs: 1000, timeoutMs: 10_000, backoff: DEFAULT_BACKOFF, concurrency: 8, ...options };
+    this.#options = { pollMs: 1000, timeoutMs: 10_000, backoff: DEFAULT_BACKOFF, concurrency: 8, allowPrivate: false, resolve: lookupAll, ...options };
   }
 
   start(): void {
@@ -136,11 +143,11 @@ export class WebhookDeliverer {
   }
 
   async #post(event: OutboxEvent, { url, secret }: WebhookSettings): Promise<Outcome> {
-    const { timeoutMs } = this.#options;
+    const { timeoutMs, allowPrivate, resolve } = this.#options;
     const body = JSON.stringify(event.phone ? { ...event.payload, phone: event.phone } : event.payload);
     // Our own timer, not AbortSignal.any([AbortSignal.timeout(…), …]): Node's timeout holds its signal
-    // weakly (https://github.com/whatwg/dom/pull/1032), and with only fetch holding the composed signal
-    // it was collected before firing here, leaving a request to a silent receiver hanging for good.
+    // weakly (https://github.com/whatwg/dom/pull/1032), and with only the request holding the composed
+    // signal it was collected before firing here, leaving a request to a silent receiver hanging for good.
     const abort = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -150,16 +157,15 @@ export class WebhookDeliverer {
     const stop = () => abort.abort();
     this.#stopping.signal.addEventListener('abort', stop);
     try {
-      const response = await fetch(url, {
-        method: 'POST',
+      // A redirect is not a delivery (postWebhook does not follow it): a receiver that moved must be re-configured.
+      const statusCode = await postWebhook(new URL(url), {
         headers: webhookHeaders({ secret, type: event.type, eventId: event.id, body }),
         body,
-        // A redirect is not a delivery: a receiver that moved must be re-configured.
-        redirect: 'manual',
         signal: abort.signal,
+        allowPrivate,
+        resolve,
       });
-      await response.body?.cancel();
-      return { statusCode: response.status, ...(succeeded({ statusCode: response.status }) ? {} : { error: `HTTP ${response.status}` }) };
+      return { statusCode, ...(succeeded({ statusCode }) ? {} : { error: `HTTP ${statusCode}` }) };
     } catch (error) {
       if (timedOut) return { error: `no answer within ${timeoutMs / 1000} s` };
       return { error: abort.signal.aborted ? 'interrupted: the server was stopping' : describeFailure(error) };

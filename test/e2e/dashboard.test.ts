@@ -36,8 +36,9 @@ async function seedCityHall() {
 before(async () => {
   assert.ok(existsSync('dist/admin.js'), 'the dashboard is not built: run npm run build (rollup -c rollup.admin.config.mjs)');
   store = await openTestStore();
-  // Webhook deliveries are tried twice, 50 ms apart, so a failing receiver fails them within the test.
-  server = await startTestServer(store, { webhooks: { pollMs: 50, timeoutMs: 2000, backoff: { delaysMs: [50], jitter: 0 } } });
+  // Webhook deliveries are tried twice, 50 ms apart, so a failing receiver fails them within the test;
+  // the receiver listens on 127.0.0.1, so private receivers are allowed.
+  server = await startTestServer(store, { webhooks: { pollMs: 50, timeoutMs: 2000, backoff: { delaysMs: [50], jitter: 0 } } }, { WEBHOOK_ALLOW_PRIVATE: '1' });
   await seedCityHall();
   browser = await launchChromium();
 });

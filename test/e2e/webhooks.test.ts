@@ -28,6 +28,9 @@ const store = storePerFile(async () => {
  * reply takes on a busy machine: a reply held past it makes a second delivery (at least once, as
  * documented), and these tests count exactly one.
  */
+/** The receiver listens on 127.0.0.1, where a server delivers only with WEBHOOK_ALLOW_PRIVATE. */
+const LOCAL_RECEIVERS = { WEBHOOK_ALLOW_PRIVATE: '1' };
+
 const fastWebhooks = (timeoutMs: number, delaysMs = [20, 40, 80, 160]): StartOptions['webhooks'] => ({
   pollMs: 10,
   timeoutMs,
@@ -84,7 +87,7 @@ describe('webhooks through a whole call', () => {
   test('every event reaches a flaky receiver exactly once, signed, after retries', async () => {
     const failures: Answer[] = [500, 'hang', 'reset'];
     receiver = await startReceiver((n) => failures[n - 1] ?? 200);
-    server = await startTestServer(store, { emulator: { duplicateDialActions: true }, webhooks: fastWebhooks(2000) });
+    server = await startTestServer(store, { emulator: { duplicateDialActions: true }, webhooks: fastWebhooks(2000) }, LOCAL_RECEIVERS);
     const secret = await subscribe(server, {});
     const call = await placeCall(server);
     await settledCall(server, call.id);
@@ -135,7 +138,7 @@ describe('webhooks through a whole call', () => {
 
   test('a campaign that opted in gets the E.164 number on every event; the admin API never shows it', async () => {
     receiver = await startReceiver(() => 204);
-    server = await startTestServer(store, { webhooks: fastWebhooks(1000) });
+    server = await startTestServer(store, { webhooks: fastWebhooks(1000) }, LOCAL_RECEIVERS);
     await subscribe(server, { includePhone: true });
     const call = await placeCall(server);
     await settledCall(server, call.id);
@@ -153,7 +156,7 @@ describe('webhooks through a whole call', () => {
   test('a receiver that never answers leaves the delivery failed after the last attempt; retry sends it again', async () => {
     let answer: Answer = 'hang';
     receiver = await startReceiver(() => answer);
-    server = await startTestServer(store, { webhooks: fastWebhooks(1000, [10, 10]) });
+    server = await startTestServer(store, { webhooks: fastWebhooks(1000, [10, 10]) }, LOCAL_RECEIVERS);
     await subscribe(server, { events: ['call.started'] });
     await placeCall(server);
 
@@ -178,7 +181,7 @@ describe('webhooks through a whole call', () => {
 describe('Twilio webhooks never wait on a delivery', () => {
   test('the Dial action and the status callback are answered while the receiver hangs on earlier events', async () => {
     receiver = await startReceiver(() => 'hang');
-    server = await startTestServer(store, { webhooks: fastWebhooks(60_000) });
+    server = await startTestServer(store, { webhooks: fastWebhooks(60_000) }, LOCAL_RECEIVERS);
     await subscribe(server, {});
     const running = server;
     // A call already placed and answered (the dial queue leaves a call with a Twilio sid alone).

@@ -69,6 +69,13 @@ describe('configuration', () => {
     assert.match(problems({ HOST: 'example.org' })[0]!, /^HOST must be an IP address/);
   });
 
+  test('webhooks reach private and loopback receivers only with WEBHOOK_ALLOW_PRIVATE=1', () => {
+    assert.equal(loadConfig({}).allowPrivateWebhooks, false);
+    assert.equal(loadConfig({ WEBHOOK_ALLOW_PRIVATE: '0' }).allowPrivateWebhooks, false);
+    assert.equal(loadConfig({ WEBHOOK_ALLOW_PRIVATE: '1' }).allowPrivateWebhooks, true);
+    assert.match(problems({ WEBHOOK_ALLOW_PRIVATE: 'yes' })[0]!, /^WEBHOOK_ALLOW_PRIVATE must be 1 .* or 0 \(got "yes"\)$/);
+  });
+
   test('secrets are never echoed back in errors', () => {
     const [line] = problems({ ADMIN_TOKEN: 'short-secret' });
     assert.ok(!line!.includes('short-secret'));

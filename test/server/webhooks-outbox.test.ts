@@ -32,8 +32,10 @@ afterEach(async () => {
 });
 after(() => store.close());
 
+/** Receivers listen on 127.0.0.1: private ones are allowed here (webhook-ssrf.test.ts is about refusing them). */
 async function campaignWith(webhook: object | undefined, id = 'city-hall') {
-  return createCampaign(store.db, CampaignInput.parse({ id, name: 'City hall', targets: { custom: OFFICES }, ...(webhook ? { webhook } : {}) }));
+  const input = CampaignInput.parse({ id, name: 'City hall', targets: { custom: OFFICES }, ...(webhook ? { webhook } : {}) });
+  return createCampaign(store.db, input, { allowPrivateWebhooks: true });
 }
 
 async function newCall(id = 'call-1', campaignId = 'city-hall'): Promise<Call> {
@@ -59,7 +61,7 @@ const events = () => store.db.select().from(webhookEvents).orderBy(asc(webhookEv
  */
 function deliverer(options: Partial<ConstructorParameters<typeof WebhookDeliverer>[0]> = {}) {
   const logs: string[] = [];
-  const started = new WebhookDeliverer({ db: store.db, log: (line) => logs.push(line), pollMs: 10, timeoutMs: 5000, backoff: { delaysMs: [20, 20], jitter: 0 }, ...options });
+  const started = new WebhookDeliverer({ db: store.db, log: (line) => logs.push(line), pollMs: 10, timeoutMs: 5000, backoff: { delaysMs: [20, 20], jitter: 0 }, allowPrivate: true, ...options });
   started.start();
   deliverers.push(started);
   return { deliverer: started, logs };
