@@ -47,6 +47,10 @@ describe('the compiled server with the default configuration', () => {
   const admin = (from: string, path: string, init: { method?: string; body?: unknown } = {}) =>
     requestFrom(from, `${server.url}/api/admin${path}`, { ...init, headers: { Authorization: `Bearer ${server.adminToken}` } });
 
+  test('listens on every address by default', async () => {
+    assert.equal((await requestFrom('127.0.0.1', `http://127.0.0.2:${server.port}/health`)).status, 200);
+  });
+
   test('one socket address starts at most perIpPerHour (10) calls, whatever X-Forwarded-For it sends', async () => {
     const seen = await statuses([...Array(15).keys()].map((n) => () => callFrom(server, '127.0.0.2', n, { 'X-Forwarded-For': `198.51.100.${n}` })));
     assert.deepEqual(seen, [...times(10, 201), ...times(5, 429)]);
@@ -124,9 +128,14 @@ describe('the compiled server with the default configuration', () => {
 describe('the compiled server behind a trusted proxy (TRUSTED_PROXY_HEADER=X-Forwarded-For)', () => {
   let server: CompiledServer;
   before(async () => {
-    server = await startCompiledServer({ TRUSTED_PROXY_HEADER: 'X-Forwarded-For' });
+    server = await startCompiledServer({ TRUSTED_PROXY_HEADER: 'X-Forwarded-For', HOST: '127.0.0.1' });
   });
   after(() => server?.stop());
+
+  test('HOST=127.0.0.1 makes the app reachable only through a local proxy', async () => {
+    assert.equal((await requestFrom('127.0.0.1', `${server.url}/health`)).status, 200);
+    await assert.rejects(requestFrom('127.0.0.1', `http://127.0.0.2:${server.port}/health`), { code: 'ECONNREFUSED' });
+  });
 
   test('14 numbers from one IPv6 /64 start at most 10 calls; the next /64 is another client', async () => {
     const seen = await statuses([...Array(14).keys()].map((n) => () => callFrom(server, '127.0.0.2', n, { 'X-Forwarded-For': `2001:db8:1:2:${n.toString(16)}::${n + 1}` })));
