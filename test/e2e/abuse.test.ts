@@ -110,6 +110,14 @@ describe('the compiled server with the default configuration', () => {
     assert.ok(!server.output().includes('not-the-token'));
   });
 
+  test('a webhook cannot be aimed at this machine or its network, however the address is spelled', async () => {
+    for (const url of ['https://127.1/x', 'https://0x7f000001/x', 'https://[::ffff:127.0.0.1]/x', 'https://169.254.169.254/latest', 'http://localhost:3000/x']) {
+      const refused = await admin('127.0.0.11', '/campaigns/demo', { method: 'PATCH', body: { webhook: { url } } });
+      assert.equal(refused.status, 422, `${url}: ${refused.text}`);
+      assert.equal((JSON.parse(refused.text) as { error: { field: string } }).error.field, 'webhook.url');
+    }
+  });
+
   test('a request that trickles in is cut off after 15 s, not held for minutes', async () => {
     const trickle = [...Array(40).keys()].map(() => [{ pauseMs: 1000 }, ' '] as const).flat();
     const started = performance.now();
