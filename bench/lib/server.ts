@@ -156,7 +156,8 @@ function demoEnv(): NodeJS.ProcessEnv {
   for (const name of Object.keys(env)) {
     if (/^(TWILIO_|DATABASE_URL$|DATA_DIR$|PUBLIC_URL$|ADMIN_TOKEN$|PORT$)/.test(name)) delete env[name];
   }
-  return env;
+  // Every load comes from this one address, over up to 200 connections (`--connections`).
+  return { MAX_CONNECTIONS_PER_IP: '1000', ...env };
 }
 
 interface DataPlace {
