@@ -75,7 +75,7 @@ describe('the compiled server with the default configuration', () => {
     }
   });
 
-  test('event streams: at most 10 open from one address, and /health answers within a second meanwhile', async () => {
+  test('event streams: at most 10 open from one address (and 50 connections), and /health answers within a second meanwhile', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       const placed = await callFrom(server, `127.0.2.${i + 1}`, 400 + i);
@@ -87,6 +87,8 @@ describe('the compiled server with the default configuration', () => {
       const open = streams.filter(({ status }) => status === 200).length;
       assert.ok(open > 0 && open <= 10, `${open} streams open`);
       assert.ok(streams.every(({ status }) => [200, 429, 0].includes(status)));
+      const answered = streams.filter(({ status }) => status !== 0).length;
+      assert.ok(answered <= 50, `${answered} connections from one address were answered (MAX_CONNECTIONS_PER_IP is 50)`);
       let slowest = 0;
       for (let i = 0; i < 5; i++) {
         const started = performance.now();

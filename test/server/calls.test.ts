@@ -3,7 +3,7 @@ import { beforeEach, describe, test } from 'node:test';
 import type { Hono } from 'hono';
 import type { AppDeps } from '../../server/deps.ts';
 import { storePerFile } from '../support/store.ts';
-import { signedTwilioPost, withDemoCall } from '../support/app.ts';
+import { signedTwilioPost, socketAt, withDemoCall } from '../support/app.ts';
 
 const store = storePerFile();
 let app: Hono;
@@ -82,5 +82,31 @@ describe('GET /api/calls/:id/events', () => {
     for await (const view of events) last = view;
     assert.equal(last.status, 'completed');
     assert.deepEqual(last.legs.map((leg: { status: string }) => leg.status), ['completed', 'busy', 'completed']);
+  });
+
+  test('at most 5 streams follow one call and 10 come from one address; a closed stream frees its place', async () => {
+    const open = (path: string, ip: string) => app.request(path, {}, socketAt(ip));
+    const streams = [];
+    for (let i = 0; i < 5; i++) streams.push(await open(`/api/calls/${callId}/events`, `198.51.100.${i + 1}`));
+    assert.deepEqual(streams.map((response) => response.status), [200, 200, 200, 200, 200]);
+    const sixth = await open(`/api/calls/${callId}/events`, '198.51.100.9');
+    assert.equal(sixth.status, 429);
+    assert.equal((await sixth.json()).error.code, 'too_many_streams');
+    await streams.pop()!.body!.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const again = await open(`/api/calls/${callId}/events`, '198.51.100.9');
+    assert.equal(again.status, 200, 'a place was freed');
+    streams.push(again);
+
+    // Other calls, all from one address: ten streams, then 429.
+    const others = [];
+    for (let i = 0; i < 3; i++) {
+      const placed = await app.request('/api/campaigns/demo/calls', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ phone: `+1802555070${i}`, zip: '05401' }) });
+      others.push((await placed.json()).call.id as string);
+    }
+    const fromOne = [];
+    for (let i = 0; i < 11; i++) fromOne.push(await open(`/api/calls/${others[i % 3]}/events`, '203.0.113.50'));
+    assert.deepEqual(fromOne.map((response) => response.status), [...Array(10).fill(200), 429]);
+    await Promise.all([...streams, ...fromOne].map((response) => response.body?.cancel()));
   });
 });
