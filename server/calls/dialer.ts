@@ -138,7 +138,7 @@ export class Dialer {
 
   /** Calls still live at Twilio by our records but silent for a while: their callbacks were lost. Ask Twilio. */
   async #reconcileStale(): Promise<void> {
-    const { db, client, notifier } = this.#options;
+    const { db, notifier, log } = this.#options;
     const stale = await db
       .select({ id: calls.id, sid: calls.twilioSid })
       .from(calls)
@@ -151,12 +151,31 @@ export class Dialer {
       )
       .limit(20);
     for (const { id, sid } of stale) {
-      const now = await client.calls(sid!).fetch();
-      const changed = await advanceCallStatus(db, id, now.status, now.duration === null ? undefined : Number(now.duration));
-      // Touch it either way, so a call Twilio still has live is looked at again only after a while.
+      const changed = await this.#askTwilio(id, sid!).catch((error) => {
+        log(`dialer: cannot ask Twilio about call ${id}: ${restFailure(error)}`);
+        return false;
+      });
+      // Touch it either way, so a call Twilio still has live (or could not tell us about) is looked at again only after a while.
       await db.update(calls).set({ updatedAt: sql`now()` }).where(eq(calls.id, id));
       if (changed) notifier.changed(id);
     }
+  }
+
+  /**
+   * Moves a stale call to the status Twilio has for it. A call Twilio does not know (the emulator's
+   * calls die with its process) can never report again: it ends as failed, so no call stays live forever.
+   */
+  async #askTwilio(id: string, sid: string): Promise<boolean> {
+    const { db, client } = this.#options;
+    let now;
+    try {
+      now = await client.calls(sid).fetch();
+    } catch (error) {
+      if ((error as { status?: number }).status !== 404) throw error;
+      await failCall(db, id, 'call_lost', 'The phone network lost track of this call.');
+      return true;
+    }
+    return advanceCallStatus(db, id, now.status, now.duration === null ? undefined : Number(now.duration));
   }
 
   async #idle(): Promise<void> {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { sql } from 'drizzle-orm';
 import type { CallView } from '../../server/calls/calls.ts';
 import { storePerFile } from '../support/store.ts';
 import { json, startTestServer, type TestServer } from '../support/server.ts';
@@ -58,5 +59,24 @@ describe('the dial queue', () => {
     const view = await placeAndFollow(server, ended);
     assert.equal(view.status, 'failed');
     assert.equal(view.error?.code, 'dial_failed');
+  });
+
+  test('a live call Twilio no longer knows (the emulator restarted) ends as failed instead of staying live forever', async () => {
+    server = await startTestServer(store, { dialer: { pollMs: 20, reconcileEveryMs: 20 } });
+    for (const id of ['lost-1', 'lost-2']) {
+      await store.db.execute(
+        sql`insert into calls (id, campaign_id, status, phone_hash, targets, twilio_sid, updated_at)
+            values (${id}, 'demo', 'in-progress', ${id}, '[]'::jsonb, ${`CA${id.padEnd(32, '0')}`}, now() - interval '11 minutes')`,
+      );
+    }
+    for (let i = 0; i < 200; i++) {
+      const views = await Promise.all(['lost-1', 'lost-2'].map(async (id) => (await (await fetch(`${server!.url}/api/calls/${id}`)).json()) as CallView));
+      if (views.every((view) => view.status === 'failed')) {
+        assert.deepEqual(views[0]!.error?.code, 'call_lost');
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    assert.fail('the lost calls stayed live');
   });
 });
