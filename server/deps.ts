@@ -17,4 +17,6 @@ export interface AppDeps {
   /** Keys phone-number hashes. */
   secretKey: string;
   log: Logger;
+  /** Aborted when the server begins to stop: long-lived responses (event streams) end so clients reconnect elsewhere. */
+  stopping: AbortSignal;
 }

@@ -19,8 +19,10 @@ try {
   const { warning } = congressFreshness(congress.meta, config.congressDataMaxAgeDays);
   if (warning) lines.push(`WARNING: ${warning}`);
   console.log(lines.join('\n'));
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals) => {
+    const started = performance.now();
     await running.close();
+    console.log(`call-power: stopped on ${signal} in ${((performance.now() - started) / 1000).toFixed(1)} s: live call streams ended (clients reconnect), requests in flight finished`);
     process.exit(0);
   };
   process.once('SIGINT', stop).once('SIGTERM', stop);

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -43,6 +44,9 @@ export interface RunningServer {
   scheduler: CallAgainScheduler;
   close(): Promise<void>;
 }
+
+/** How long a stopping server lets requests in flight finish before it cuts their connections. */
+const DRAIN_MS = 5000;
 
 /**
  * A request (headers and body) must arrive within 15 s, not Node's 300 s: a client trickling bytes
@@ -96,7 +100,8 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
     ...options.dialer,
   });
   const blocklist = new Blocklist(store.db);
-  const deps: AppDeps = { config, store, notifier, dialer, congress, blocklist, secretKey, log };
+  const stopping = new AbortController();
+  const deps: AppDeps = { config, store, notifier, dialer, congress, blocklist, secretKey, log, stopping: stopping.signal };
   app = createApp(deps, { emulator });
   dialer.start();
   const scheduler = new CallAgainScheduler({ db: store.db, congress, blocklist, secretKey, dialer, log, ...options.scheduler });
@@ -114,10 +119,19 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
     emulator,
     scheduler,
     async close() {
+      // Take no new connections, end the event streams (their clients reconnect to whichever process
+      // serves next), let requests in flight finish for a few seconds, then stop the workers.
+      const closed = new Promise((resolve) => server.close(resolve));
+      stopping.abort();
+      // Keep-alive connections go idle between requests: close each as soon as it does.
+      const closeIdle = setInterval(() => server.closeIdleConnections(), 50);
+      server.closeIdleConnections();
+      const drained = await Promise.race([closed.then(() => true), sleep(DRAIN_MS, undefined, { ref: false }).then(() => false)]);
+      clearInterval(closeIdle);
+      if (!drained) server.closeAllConnections();
       await Promise.all([dialer.stop(), janitor.stop(), deliverer.stop(), scheduler.stop()]);
       await emulator?.close();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await closed;
       if (ownStore) await store.close();
     },
   };

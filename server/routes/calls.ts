@@ -15,6 +15,8 @@ const STREAMS_PER_CLIENT = 10;
 const STREAMS_PER_CALL = 5;
 /** Keep proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
+/** How soon a client whose stream ended because the server is restarting should reconnect. */
+const RECONNECT_MS = 2000;
 /** After the call ends, wait this long for late leg results before closing the stream. */
 const SETTLE_MS = 10_000;
 
@@ -22,7 +24,7 @@ const settled = (view: CallView) => isFinal(view.status) && view.legs.every((leg
 
 const OutcomeReport = z.object({ outcome: z.enum(OUTCOMES) });
 
-export function callRoutes({ store: { db }, notifier, log }: AppDeps) {
+export function callRoutes({ store: { db }, notifier, log, stopping }: AppDeps) {
   const load = async (id: string) => {
     const call = await findCall(db, id);
     return call && callView(call, await legsOf(db, id));
@@ -65,12 +67,19 @@ export function callRoutes({ store: { db }, notifier, log }: AppDeps) {
           latest = snapshot;
           wake.abort();
         });
-        stream.onAbort(() => wake.abort());
+        const stop = () => wake.abort();
+        stream.onAbort(stop);
+        stopping.addEventListener('abort', stop);
         try {
           let sent = '';
           let lastWrite = Date.now();
           let endedAt: number | undefined;
           while (latest.view && !stream.aborted) {
+            // This process is stopping: ask the client to come back soon (EventSource reconnects by itself).
+            if (stopping.aborted) {
+              await stream.writeSSE({ event: 'restarting', data: '', retry: RECONNECT_MS });
+              break;
+            }
             const { view, json } = latest;
             if (json !== sent) {
               await stream.writeSSE({ event: 'call', data: json });
@@ -87,6 +96,7 @@ export function callRoutes({ store: { db }, notifier, log }: AppDeps) {
             wake = new AbortController();
           }
         } finally {
+          stopping.removeEventListener('abort', stop);
           unwatch();
           release();
         }

@@ -20,6 +20,7 @@ export function testDeps(store: TestStore, env: Record<string, string> = {}) {
     blocklist: new Blocklist(store.db),
     secretKey: 'test-secret-key-test-secret-key-0000',
     log: () => {},
+    stopping: new AbortController().signal,
   };
   return { deps, app: fromSocket(createApp(deps)), wakes };
 }

@@ -18,8 +18,8 @@ export interface CompiledServer {
   adminToken: string;
   /** Everything it printed so far. */
   output(): string;
-  /** Stops it and removes its store. */
-  stop(): Promise<void>;
+  /** Stops it (SIGTERM, as a process manager would) and removes its store; resolves with its exit code. */
+  stop(): Promise<number | null>;
 }
 
 /**
@@ -83,6 +83,7 @@ export async function startCompiledServer(env: Record<string, string> = {}): Pro
         clearTimeout(forced);
       }
       await removeStore();
+      return child.exitCode;
     },
   };
 }

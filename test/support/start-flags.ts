@@ -6,5 +6,5 @@ import { readFileSync } from 'node:fs';
  */
 export const START_FLAGS: readonly string[] = (() => {
   const { scripts } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
-  return scripts.start.match(/\bnode((?: --[\w=-]+)*) /)![1]!.trim().split(' ').filter(Boolean);
+  return scripts.start.match(/\bnode((?: --[\w=-]+)*) dist\/server\/main\.js/)![1]!.trim().split(' ').filter(Boolean);
 })();
