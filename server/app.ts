@@ -9,6 +9,7 @@ import { ApiError, errorBody, handleError } from './errors.ts';
 import { clientAddress } from './limits/client-ip.ts';
 import { adminAuth } from './middleware/admin-auth.ts';
 import { allowedOrigins } from './middleware/allowed-origins.ts';
+import { noSniff } from './middleware/no-sniff.ts';
 import type { Emulator } from './emulator/index.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { blockRoutes } from './routes/blocks.ts';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
   const app = new Hono();
   app.onError((err, c) => handleError(err, c, log));
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
+  app.use(noSniff());
 
   const publicCors = cors({
     origin: config.allowedOrigins === '*' ? '*' : (origin) => (config.allowedOrigins.includes(origin) ? origin : null),
@@ -84,13 +86,13 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
     },
     serveStatic({ root, path: 'dist/call-power.js' }),
   );
-  mountDashboard(app);
+  mountDashboard(app, config.demo);
   if (config.demo) app.use('/*', serveStatic({ root: `${root}examples` }));
   return app;
 }
 
 /** The organisers' dashboard: static files only (it calls the admin API with the token the user types). */
-function mountDashboard(app: Hono): void {
+function mountDashboard(app: Hono, demo: boolean): void {
   app.use(
     '/admin/*',
     secureHeaders({
@@ -117,5 +119,6 @@ function mountDashboard(app: Hono): void {
   app.get('/admin/', page);
   app.get('/admin/admin.css', serveStatic({ root, path: 'server/admin-ui/admin.css' }));
   app.get('/admin/admin.js', serveStatic({ root, path: 'dist/admin.js' }));
-  app.get('/admin/admin.js.map', serveStatic({ root, path: 'dist/admin.js.map' }));
+  // A live server does not publish its source; in demo it helps whoever is reading the code.
+  if (demo) app.get('/admin/admin.js.map', serveStatic({ root, path: 'dist/admin.js.map' }));
 }

@@ -51,6 +51,14 @@ const hasCode = (err: unknown, codes: Set<string>) =>
     return typeof code === 'string' && codes.has(code);
   });
 
+/**
+ * The same for a lone UTF-16 surrogate, which JSON.parse lets through and JSON.stringify writes as an
+ * escape a `jsonb` column refuses (a `text` column gets U+FFFD instead). Only we write JSON, so a JSON
+ * syntax error from the store can only be such text.
+ */
+const isUnreadableJson = (e: unknown) => (e as { code?: unknown }).code === '22P02' && /type json/.test((e as Error).message);
+const isUnreadableText = (err: unknown) => hasCode(err, UNREADABLE_TEXT_CODES) || causes(err).some(isUnreadableJson);
+
 export function isStoreUnavailable(err: unknown): boolean {
   return (
     hasCode(err, UNAVAILABLE_CODES) ||
@@ -80,7 +88,7 @@ export function handleError(err: Error, c: Context, log: (line: string) => void)
   }
   // The client hung up mid-body: nobody will read an answer, and it says nothing about the store.
   if (c.req.raw.signal?.aborted || err.message === 'aborted') return c.json(errorBody('client_aborted', 'The request was abandoned.'), 400);
-  if (hasCode(err, UNREADABLE_TEXT_CODES)) {
+  if (isUnreadableText(err)) {
     return c.json(errorBody('bad_request', 'The request holds characters that cannot be stored (such as a NUL byte).'), 400);
   }
   if (isStoreUnavailable(err)) {

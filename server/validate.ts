@@ -32,3 +32,17 @@ export function validateTwilio<T extends z.ZodType>(schema: T) {
     return result.data as z.output<T>;
   });
 }
+
+/** The largest value of PostgreSQL's `integer` (and `serial`): a larger one fails in the store rather than missing. */
+export const INTEGER_MAX = 2 ** 31 - 1;
+
+/**
+ * A whole number from 0 to `max` (at most the column's range), written the one way an id or position
+ * is: decimal digits without sign, point, exponent, space or leading zero. `Number()` alone reads
+ * `0x10`, `1e3`, `1.0` and ` 1` as numbers, and `9223372036854775808` as one no integer column holds.
+ */
+export function wholeNumber(text: string | undefined, max: number): number | undefined {
+  if (!text || !/^(0|[1-9]\d{0,15})$/.test(text)) return undefined;
+  const n = Number(text);
+  return n <= max ? n : undefined;
+}

@@ -6,7 +6,7 @@ import { notFound } from '../errors.ts';
 import { parseIpRule } from '../limits/blocklist.ts';
 import { hashPhone, normalizePhone } from '../phone.ts';
 import { blocks } from '../store/schema.ts';
-import { validate } from '../validate.ts';
+import { INTEGER_MAX, validate, wholeNumber } from '../validate.ts';
 
 const BlockInput = z
   .object({
@@ -20,7 +20,11 @@ const BlockInput = z
       .optional(),
     reason: z.string().trim().max(500).default(''),
     /** Unset: until removed. */
-    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    expiresAt: z.iso
+      .datetime({ offset: true })
+      // JavaScript has a year 0 (1 BC); the store refuses it.
+      .refine((at) => new Date(at).getUTCFullYear() >= 1, 'must be in year 1 or later')
+      .optional(),
   })
   .refine((input) => Boolean(input.phone) !== Boolean(input.ip), { message: 'give exactly one of phone or ip', path: ['phone'] });
 
@@ -54,8 +58,8 @@ export function blockRoutes({ store: { db }, blocklist, secretKey }: AppDeps) {
     })
 
     .delete('/blocks/:id', async (c) => {
-      const id = Number(c.req.param('id'));
-      const removed = Number.isInteger(id) ? await db.delete(blocks).where(eq(blocks.id, id)).returning({ id: blocks.id }) : [];
+      const id = wholeNumber(c.req.param('id'), INTEGER_MAX);
+      const removed = id !== undefined ? await db.delete(blocks).where(eq(blocks.id, id)).returning({ id: blocks.id }) : [];
       if (!removed.length) throw notFound('Block');
       blocklist.invalidate();
       return c.body(null, 204);

@@ -177,6 +177,17 @@ describe('admin API: campaigns', () => {
     assert.equal(publicView.callerId, undefined, 'the caller id is not public');
   });
 
+  test('text the store cannot hold (a NUL, a lone UTF-16 surrogate) is a 400, in settings as in names, and nothing is stored', async () => {
+    assert.equal((await create(CITY_HALL)).status, 201);
+    for (const bad of ['a\u0000b', '\ud800', 'x\udfff\ud800y']) {
+      await expectError(await create({ name: 'Bad', script: bad, targets: { congress: 'both' } }), 400, 'bad_request');
+      await expectError(await create({ name: 'Bad', strings: { submit: bad }, targets: { congress: 'both' } }), 400, 'bad_request');
+      await expectError(await patch('city-hall', { prompts: { intro: bad } }), 400, 'bad_request');
+    }
+    assert.equal((await (await send('GET', '/campaigns')).json()).campaigns.length, 1);
+    assert.deepEqual((await read('city-hall')).settings.prompts, {});
+  });
+
   test('every PATCH error names its field and changes nothing', async () => {
     await create(CITY_HALL);
     await create({ id: 'other', name: 'Other', callInNumber: '+12025550177', targets: { congress: 'both' } });
@@ -281,5 +292,37 @@ describe('admin API: campaigns', () => {
       { id: 't3', name: 'C', legs: 0, completed: 0, busy: 0, noAnswer: 0, failed: 0, canceled: 0, talkSeconds: 0, averageDuration: 0, outcomes: { spoke: 0, voicemail: 0, unavailable: 0 } },
     ]);
     assert.deepEqual(await (await app.request('/api/campaigns/tally/count')).json(), { calls: 3, completed: 3 });
+  });
+});
+
+describe('admin API: ids and numbers that name no row', () => {
+  /** Read by `Number()` as a row id, or too big for the column: none is the canonical id of a row. */
+  const NOT_IDS = ['9223372036854775808', '2147483648', '1e+308', '-1', '0', '1.5', '1.0', '0x1', '+1', '%201', '1e0', '01', 'Infinity', 'NaN', '%EF%BC%91', '..%2F1'];
+
+  test('a block id that is not a positive whole number the column can hold is a 404, and removes nothing', async () => {
+    const { block } = await (await send('POST', '/blocks', { ip: '203.0.113.7' })).json();
+    assert.equal(block.id, 1);
+    for (const id of NOT_IDS) await expectError(await send('DELETE', `/blocks/${id}`), 404, 'not_found');
+    assert.equal((await (await send('GET', '/blocks')).json()).blocks.length, 1, 'block 1 is still there');
+    assert.equal((await send('DELETE', '/blocks/1')).status, 204);
+  });
+
+  test('a block cannot expire in year 0, which JavaScript has and the store has not: a 422 naming expiresAt', async () => {
+    for (const expiresAt of ['0000-01-01T00:00:00Z', '0001-01-01T00:00:00+14:00']) {
+      await expectError(await send('POST', '/blocks', { ip: '203.0.113.7', expiresAt }), 422, 'invalid_body', 'expiresAt');
+    }
+    assert.equal((await send('POST', '/blocks', { ip: '203.0.113.7', expiresAt: '0001-01-01T00:00:00Z' })).status, 201);
+    assert.equal((await send('POST', '/blocks', { ip: '203.0.113.7', expiresAt: '9999-12-31T23:59:59Z' })).status, 201);
+  });
+});
+
+describe('the dashboard files', () => {
+  test('the source map is served in demo mode only: a live server does not publish its source', async () => {
+    assert.equal((await app.request('/admin/admin.js.map')).status, 200);
+    const live = createApp({ ...deps, config: { ...deps.config, demo: false } });
+    const response = await live.request('/admin/admin.js.map');
+    assert.equal(response.status, 404);
+    assert.equal((await response.json()).error.code, 'not_found');
+    assert.equal((await live.request('/admin/admin.js')).status, 200);
   });
 });

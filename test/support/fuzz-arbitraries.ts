@@ -94,7 +94,7 @@ export const objectText = (entries: readonly Entry[]) =>
   `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value) ?? 'null'}`).join(',')}}`;
 
 /** Extra keys that are not the request's own: poison keys carrying a whole valid request, or junk. */
-const extraEntry: fc.Arbitrary<Entry> = fc.oneof(
+export const extraEntry: fc.Arbitrary<Entry> = fc.oneof(
   fc.tuple(
     fc.constantFrom(...POISON_KEYS),
     fc.constantFrom<unknown>(
@@ -207,3 +207,8 @@ export function queryString(keys: readonly string[], values: fc.Arbitrary<string
 }
 
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'PROPFIND', 'X-JUNK'] as const;
+
+/** `usual` four times in five, else one of `others`. */
+export const mostly = <T>(usual: T, others: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: fc.constant(usual) }, { weight: 1, arbitrary: others });
+/** A route's own method, or now and then any other. */
+export const method = (usual: string) => mostly(usual, fc.constantFrom<string>(...METHODS));

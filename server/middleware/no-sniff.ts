@@ -1,0 +1,13 @@
+import type { MiddlewareHandler } from 'hono';
+
+/**
+ * `X-Content-Type-Options: nosniff` on every answer, errors included: a browser then takes each body
+ * as the type we declare, so a JSON error or a CSV echoing a caller's text is never run as a script or
+ * page (https://developer.mozilla.org/docs/Web/HTTP/Headers/X-Content-Type-Options).
+ */
+export function noSniff(): MiddlewareHandler {
+  return async function noSniff(c, next) {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+  };
+}
