@@ -7,6 +7,8 @@ import { z } from 'zod';
 export class ApiError extends Error {
   /** Every problem found, when there can be several (e.g. each bad line of a CSV file). */
   details?: readonly object[];
+  /** More fields a client may act on, e.g. which limit a 429 hit (`reason`, `limit`, `retryAfter`). */
+  facts?: Readonly<Record<string, string | number>>;
 
   constructor(
     readonly status: ContentfulStatusCode,
@@ -79,7 +81,8 @@ export function describeError(err: unknown): string {
 export function handleError(err: Error, c: Context, log: (line: string) => void): Response {
   if (err instanceof ApiError) {
     for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
-    return c.json(errorBody(err.code, err.message, err.field, err.details), err.status);
+    const body = errorBody(err.code, err.message, err.field, err.details);
+    return c.json({ error: { ...err.facts, ...body.error } }, err.status);
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;

@@ -3,6 +3,8 @@ import type { Campaign } from '../campaigns/campaigns.ts';
 import type { Prompts } from '../campaigns/settings.ts';
 import type { Target } from '../targets/target.ts';
 import type { Call } from './calls.ts';
+import { wordsIn } from '../campaigns/language.ts';
+import type { PhaseStep } from './phase.ts';
 import { DEFAULT_PROMPTS, DISTRICT_CHOICE, fillIn, type Locale, officeCount, spokenTitle } from './prompts.ts';
 
 type SayAttributes = Parameters<twilio.twiml.VoiceResponse['say']>[0] & object;
@@ -13,29 +15,39 @@ const VOICES: Record<Locale, SayAttributes> = {
   es: { voice: 'Polly.Lupe', language: 'es-US' },
 };
 
+const GOODBYE: PhaseStep = { phase: 'goodbye' };
+
 /** How long an office may ring before the Dial gives up, in seconds. */
 const OFFICE_RING_SECONDS = 30;
 /** Call-in: how many times we ask for a ZIP code or a district before giving up. */
 export const MAX_ATTEMPTS = 3;
 
-/** A step's TwiML, and the leg it starts dialing (so the route can record that leg). */
+/** A step's TwiML, the leg it starts dialing (so the route can record that leg) or else the phase it starts. */
 export interface Step {
   twiml: string;
   dialing?: number;
+  phase?: PhaseStep;
 }
 
-/** Speaks a campaign's prompts in its language, with its overrides. */
+/** Speaks a campaign's prompts in one language (the campaign's unless the caller chose another), with its overrides. */
 class Speaker {
   protected readonly campaign: Campaign;
   protected readonly locale: Locale;
+  readonly #prompts: Prompts;
 
-  constructor(campaign: Campaign) {
+  constructor(campaign: Campaign, locale: Locale = campaign.settings.locale) {
     this.campaign = campaign;
-    this.locale = campaign.settings.locale;
+    this.locale = locale;
+    this.#prompts = wordsIn(campaign.settings, locale).prompts;
+  }
+
+  /** The language this speaks. */
+  get language(): Locale {
+    return this.locale;
   }
 
   protected say(into: Sayer, key: keyof Prompts, vars: Record<string, string> = {}): void {
-    const template = this.campaign.settings.prompts[key] || DEFAULT_PROMPTS[this.locale][key];
+    const template = this.#prompts[key] || DEFAULT_PROMPTS[this.locale][key];
     const text = fillIn(template, { campaign: this.campaign.name, ...vars });
     if (text) into.say(VOICES[this.locale], text);
   }
@@ -61,7 +73,7 @@ export class CallFlow extends Speaker {
   readonly #base: string;
 
   constructor(call: Call, campaign: Campaign, publicUrl: string) {
-    super(campaign);
+    super(campaign, (call.lang as Locale | null) ?? campaign.settings.locale);
     this.#call = call;
     this.#base = `${publicUrl}/twiml/calls/${call.id}`;
   }
@@ -92,7 +104,7 @@ export class CallFlow extends Speaker {
     this.say(gather(), 'pressOne');
     this.say(response, 'goodbye');
     response.hangup();
-    return { twiml: response.toString() };
+    return { twiml: response.toString(), phase: { phase: 'gate' } };
   }
 
   /**
@@ -100,8 +112,8 @@ export class CallFlow extends Speaker {
    * anything else ends the call. `optedIn` is the call-again schedule the supporter just confirmed.
    */
   gate(digits: string, optedIn?: string): Step {
-    if (digits === '9') return { twiml: this.final('optedOut') };
-    if (digits !== '1') return { twiml: this.final('goodbye') };
+    if (digits === '9') return { twiml: this.final('optedOut'), phase: GOODBYE };
+    if (digits !== '1') return { twiml: this.final('goodbye'), phase: GOODBYE };
     const response = new twilio.twiml.VoiceResponse();
     if (optedIn) this.say(response, 'optedIn', { schedule: optedIn });
     this.say(response, 'skipHint');
@@ -117,8 +129,11 @@ export class CallFlow extends Speaker {
     const answered = status === 'completed' || status === 'answered';
     if (!answered) this.say(response, 'unreachable');
     if (answered && this.campaign.settings.askOutcome !== false) {
+      // No key pressed: on to the same URL with no digits, so we learn when the question is over and the next dial starts.
       const action = `${this.#base}/legs/${position}/outcome`;
       this.say(response.gather({ numDigits: 1, action, method: 'POST', timeout: 5 }), 'askOutcome');
+      response.redirect({ method: 'POST' }, action);
+      return { twiml: response.toString(), phase: { phase: 'outcome', leg: position } };
     }
     return this.#onwards(response, position, offer);
   }
@@ -129,12 +144,12 @@ export class CallFlow extends Speaker {
   }
 
   /** The key pressed at the call-again offer: 1 has opted them in (see the route), anything else ends politely. */
-  afterOffer(digits: string, schedule: string): string {
+  afterOffer(digits: string, schedule: string): Step {
     const response = new twilio.twiml.VoiceResponse();
     if (digits === '1') this.say(response, 'optedIn', { schedule });
     this.say(response, 'thanks');
     response.hangup();
-    return response.toString();
+    return { twiml: response.toString(), phase: GOODBYE };
   }
 
   #onwards(response: twilio.twiml.VoiceResponse, position: number, offer?: string): Step {
@@ -149,13 +164,13 @@ export class CallFlow extends Speaker {
     }
     this.say(response, 'thanks');
     response.hangup();
-    return { twiml: response.toString() };
+    return { twiml: response.toString(), phase: offer ? { phase: 'offer' } : GOODBYE };
   }
 
   /** A supporter rang the call-in number: a campaign with a fixed list connects at once; a Congress one asks for a ZIP. */
   welcome(): Step {
     if (this.#call.targets.length) return this.connect('welcome');
-    return { twiml: this.askZip(1, 'welcome') };
+    return { twiml: this.askZip(1, 'welcome'), phase: { phase: 'gate' } };
   }
 
   /** Asks for a ZIP code (again after a bad one); gives up after MAX_ATTEMPTS. */
@@ -186,7 +201,7 @@ export class CallFlow extends Speaker {
 
   /** Call-in, targets known: say how many, then the first dial (the caller rang us, so no press-1 gate). */
   connect(before?: keyof Prompts): Step {
-    if (!this.#call.targets.length) return { twiml: this.final('noTargets') };
+    if (!this.#call.targets.length) return { twiml: this.final('noTargets'), phase: GOODBYE };
     const response = new twilio.twiml.VoiceResponse();
     if (before) this.say(response, before);
     this.say(response, 'connecting', { count: this.#count });

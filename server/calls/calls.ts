@@ -77,9 +77,14 @@ export async function legsOf(db: Db, callId: string): Promise<Leg[]> {
 
 /** The call as the widget and `GET /api/calls/:id` see it: no phone numbers, no internals. */
 export function callView(call: Call, callLegs: Leg[]) {
+  const ended = isFinal(call.status);
   return {
     id: call.id,
     status: call.status,
+    /** What the phone is doing (calls/phase.ts); `phaseLeg` is the office it is about. */
+    phase: ended ? 'ended' : call.phase,
+    ...(!ended && call.phaseLeg !== null ? { phaseLeg: call.phaseLeg } : {}),
+    optedIn: call.optedIn,
     legs: callLegs.map(legView),
     targets: call.targets.map(publicTarget),
     ...(call.errorCode ? { error: { code: call.errorCode, message: call.errorMessage } } : {}),
@@ -180,6 +185,11 @@ async function endCall(db: Db, id: string, end: (tx: Db) => Promise<Call[]>): Pr
     if (ended) await recordEvent(tx, { type: 'call.completed', call: { ...ended, phone: held?.phone ?? null } });
     return Boolean(ended);
   });
+}
+
+/** The supporter confirmed call-again on this call: the widget says so on its end screen. */
+export async function markOptedIn(db: Db, id: string): Promise<void> {
+  await db.update(calls).set({ optedIn: true, updatedAt: sql`now()` }).where(eq(calls.id, id));
 }
 
 /** Notes that target `position` is being dialed (TwiML served); repeated webhooks change nothing. */

@@ -9,6 +9,8 @@ import type { Target } from '../targets/target.ts';
 import { CampaignSettings, E164, Targeting } from './settings.ts';
 import { assertWebhookAllowed, type WebhookRules } from '../webhooks/settings.ts';
 import { describeSchedule, scheduleZone } from '../supporters/schedule.ts';
+import type { Locale } from '../calls/prompts.ts';
+import { wordsIn } from './language.ts';
 
 export const MAX_CUSTOM_TARGETS = 1000;
 
@@ -158,18 +160,22 @@ export async function replaceCustomTargets(db: Db, campaignId: string, list: Che
 }
 
 /** The campaign as the widget sees it. */
-export function publicCampaign(campaign: Campaign) {
+/** The campaign as the widget reads it, in `lang` (default: the campaign's own language). */
+export function publicCampaign(campaign: Campaign, lang: Locale = campaign.settings.locale) {
   const { settings } = campaign;
+  const words = wordsIn(settings, lang);
   return {
     id: campaign.id,
     name: campaign.name,
     status: campaign.status,
-    script: settings.script,
+    script: words.script,
     targetMode: settings.targets.congress ? 'congress' : 'custom',
+    /** The campaign's own language; `lang` is the one these words are in. */
     locale: settings.locale,
+    lang,
     countries: settings.countries,
-    ...(settings.nextStep ? { nextStep: settings.nextStep } : {}),
-    ...(settings.callAgain ? { callAgain: { description: describeSchedule(settings.callAgain, scheduleZone(settings.callAgain, undefined), settings.locale) } } : {}),
+    ...(settings.nextStep ? { nextStep: { ...settings.nextStep, ...(words.nextStepText ? { text: words.nextStepText } : {}) } } : {}),
+    ...(settings.callAgain ? { callAgain: { description: describeSchedule(settings.callAgain, scheduleZone(settings.callAgain, undefined), lang) } } : {}),
     ...(settings.strings && Object.keys(settings.strings).length ? { strings: settings.strings } : {}),
   };
 }

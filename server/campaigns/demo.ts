@@ -15,6 +15,8 @@ export async function ensureDemoCampaign(db: Db): Promise<void> {
       script:
         "Hi, my name is [your name] and I'm a constituent from [your town]. I'm calling to ask {title} {name} to support public funding for local newsrooms. Thank you for your time.",
       callAgain: {},
+      // Someone trying the demo places call after call with one number: the default 3 a day would stop them.
+      limits: { perPhonePerDay: 20, perIpPerHour: 40 },
       nextStep: { kind: 'share', text: 'I just called Congress to stand up for local news. Will you call too?' },
     }),
   );

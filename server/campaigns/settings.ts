@@ -129,6 +129,14 @@ export const CallAgain = z
   .refine((schedule) => schedule.from < schedule.to, { message: 'must end after it starts', path: ['to'] });
 export type CallAgain = z.infer<typeof CallAgain>;
 
+/** What a campaign says in one more language: its script, spoken prompts and next-step text. */
+export const Translation = z.object({
+  script: text(4000).optional(),
+  prompts: Prompts.optional(),
+  nextStep: z.object({ text: text(500).optional() }).optional(),
+});
+export type Translation = z.infer<typeof Translation>;
+
 export const CampaignSettings = z.object({
   targets: Targeting,
   /** What the supporter should say; shown by the widget. */
@@ -152,6 +160,11 @@ export const CampaignSettings = z.object({
   callerId: E164.optional(),
   nextStep: NextStep.optional(),
   strings: WidgetStrings.optional(),
+  /**
+   * The campaign in another language: a caller whose widget is in that language reads this script and
+   * hears these prompts (anything left out falls back to the defaults for that language, then to `script`).
+   */
+  translations: z.object({ en: Translation.optional(), es: Translation.optional() }).optional(),
   /** Signed event deliveries to the campaign's own systems (see server/webhooks). */
   webhook: WebhookSettings.optional(),
 });

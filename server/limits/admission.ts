@@ -19,15 +19,20 @@ export interface Attempt {
   targets: readonly Target[];
 }
 
-type Limited = Window & { message: (usage: Usage) => string };
+/** Which budget refused an attempt: the widget words its message by it. */
+export type LimitReason = 'phone' | 'network' | 'campaign' | 'offices';
+
+type Limited = Window & { reason: LimitReason; message: (usage: Usage) => string };
 
 const later = (seconds: number) => (seconds < 90 ? `in ${seconds} seconds` : seconds < 2 * HOUR ? `in ${Math.ceil(seconds / 60)} minutes` : `in ${Math.ceil(seconds / HOUR)} hours`);
 
 /** Campaigns stored before limits existed read as the defaults. */
 const limitsOf = (campaign: Campaign) => ({ limits: Limits.parse(campaign.settings.limits ?? {}), scope: `c:${campaign.id}` });
 
-function limited(usage: Usage, message: string): ApiError {
-  return new ApiError(429, 'rate_limited', message, undefined, { 'Retry-After': String(usage.resetIn) });
+function limited(usage: Usage, reason: LimitReason, message: string): ApiError {
+  const error = new ApiError(429, 'rate_limited', message, undefined, { 'Retry-After': String(usage.resetIn) });
+  error.facts = { reason, limit: usage.limit, retryAfter: usage.resetIn };
+  return error;
 }
 
 const full = (usage: Usage) => usage.count >= usage.limit;
@@ -56,15 +61,25 @@ export async function admitCall(db: Db, blocklist: Blocklist, { campaign, phoneH
       key: `${scope}:phone:${phoneHash}`,
       limit: limits.perPhonePerDay,
       seconds: DAY,
-      message: (u) => `You have already started ${u.limit} calls today. Thank you! You can call again ${later(u.resetIn)}.`,
+      reason: 'phone',
+      message: (u) => `You have already called ${u.limit} times today with this number. Thank you! You can call again ${later(u.resetIn)}.`,
     },
     ...(client
-      ? [{ key: `${scope}:ip:${client.key}`, limit: limits.perIpPerHour, seconds: HOUR, message: (u: Usage) => `Too many calls from your network. Please try again ${later(u.resetIn)}.` }]
+      ? [
+          {
+            key: `${scope}:ip:${client.key}`,
+            limit: limits.perIpPerHour,
+            seconds: HOUR,
+            reason: 'network' as const,
+            message: (u: Usage) => `Too many calls from your network. Please try again ${later(u.resetIn)}.`,
+          },
+        ]
       : []),
     {
       key: `${scope}:minute`,
       limit: limits.perCampaignPerMinute,
       seconds: 60,
+      reason: 'campaign',
       message: (u) => `Lots of people are calling right now. Please try again ${later(u.resetIn)}.`,
     },
   ];
@@ -73,7 +88,7 @@ export async function admitCall(db: Db, blocklist: Blocklist, { campaign, phoneH
   const over = reservation.all.map((usage, i) => ({ usage, window: caller[i]! })).filter(({ usage }) => full(usage));
   if (over.length) {
     const worst = over.reduce((a, b) => (b.usage.resetIn > a.usage.resetIn ? b : a));
-    throw limited(worst.usage, worst.window.message(worst.usage));
+    throw limited(worst.usage, worst.window.reason, worst.window.message(worst.usage));
   }
   throw officesFull(reservation.each);
 }
@@ -88,5 +103,5 @@ export async function capOffices(db: Db, campaign: Campaign, targets: readonly T
 
 function officesFull(offices: Usage[]): ApiError {
   const soonest = offices.reduce((a, b) => (b.resetIn < a.resetIn ? b : a));
-  return limited(soonest, `These offices are getting a lot of calls right now. Please try again ${later(soonest.resetIn)}.`);
+  return limited(soonest, 'offices', `These offices are getting a lot of calls right now. Please try again ${later(soonest.resetIn)}.`);
 }

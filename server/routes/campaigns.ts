@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { LOCALES } from '../campaigns/language.ts';
 import { assertTakingCalls, type CampaignWithList, campaignWithList, publicCampaign, requireCampaign } from '../campaigns/campaigns.ts';
 import { insertCall, newCallId } from '../calls/calls.ts';
 import type { AppDeps } from '../deps.ts';
@@ -30,11 +31,15 @@ const Meta = z
  * Only the caller's own number and location decide whom we dial; the rest is bookkeeping
  * (a referral code, page metadata) and their consent to be called again.
  */
+/** The widget's language: the phone speaks it, and the campaign is read in it. */
+const Lang = z.enum(LOCALES, 'must be en or es');
+
 const CallRequest = Where.extend({
   phone: z.string({ error: 'Enter your phone number.' }).trim().min(1, 'Enter your phone number.').max(40),
   ref: Ref.optional(),
   meta: Meta.optional(),
   callAgain: z.boolean().optional(),
+  lang: Lang.optional(),
 });
 
 const codes = { phone: 'invalid_phone', zip: 'invalid_zip', district: 'invalid_district' };
@@ -54,7 +59,9 @@ export function campaignRoutes({ store: { db }, congress, notifier, dialer, bloc
   const recentCampaign = ttlCache<CampaignWithList>(CAMPAIGN_MAX_AGE_MS);
   const cachedCampaign = (id: string) => recentCampaign(id, () => campaignWithList(db, id));
   return new Hono<ClientEnv>()
-    .get('/:id', async (c) => c.json(publicCampaign((await cachedCampaign(c.req.param('id'))).campaign)))
+    .get('/:id', validate('query', z.object({ lang: Lang.optional() })), async (c) =>
+      c.json(publicCampaign((await cachedCampaign(c.req.param('id'))).campaign, c.req.valid('query').lang)),
+    )
 
     .get('/:id/targets', validate('query', Where, codes), async (c) => {
       const { targets, ...lookup } = resolveTargets(congress, await cachedCampaign(c.req.param('id')), c.req.valid('query'));
@@ -89,6 +96,7 @@ export function campaignRoutes({ store: { db }, congress, notifier, dialer, bloc
           meta: request.meta,
           // Only a wish until the person who answers presses 1: anyone can type anyone's number.
           callAgainRequested: Boolean(request.callAgain && campaign.settings.callAgain),
+          lang: request.lang,
         });
         await recordEvent(tx, { type: 'call.started', call: inserted, campaign });
         return inserted;

@@ -10,6 +10,7 @@ import {
   findCallBySid,
   finishLeg,
   markLegAnswered,
+  markOptedIn,
   OUTCOMES,
   recordOutcome,
   recordSid,
@@ -19,6 +20,7 @@ import {
 } from '../calls/calls.ts';
 import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
+import { advancePhase } from '../calls/phase.ts';
 import { twilioSignature } from '../middleware/twilio-signature.ts';
 import { webhookBudget } from '../middleware/webhook-budget.ts';
 import { hashPhone, normalizePhone } from '../phone.ts';
@@ -26,11 +28,12 @@ import { isOptedIn, optIn, optOut, scheduleDescription } from '../supporters/sup
 import { candidateRepresentatives, locate, resolveTargets } from '../targets/resolve.ts';
 import { admitCall, capOffices } from '../limits/admission.ts';
 import type { Target } from '../targets/target.ts';
-import { validateTwilio } from '../validate.ts';
+import { INTEGER_MAX, validateTwilio, wholeNumber } from '../validate.ts';
 
 const xml = (c: Context, twiml: string) => c.body(twiml, 200, { 'Content-Type': 'text/xml; charset=utf-8' });
 
-const seconds = z.coerce.number().int().min(0).default(0);
+/** Twilio ends every call within a day (https://www.twilio.com/docs/voice/twiml/dial#timelimit); a larger figure would overflow the store's counters. */
+const seconds = z.coerce.number().int().min(0).max(24 * 60 * 60).default(0);
 const StatusCallback = z.object({ CallStatus: z.string().min(1), CallDuration: seconds.optional(), CallSid: z.string().max(64).optional() });
 const GatherResult = z.object({ Digits: z.string().max(32).default('') });
 const DialResult = z.object({ DialCallStatus: z.enum(DIAL_CALL_STATUSES), DialCallDuration: seconds });
@@ -66,16 +69,12 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
     return call && campaign && { call, campaign, flow: flow(call, campaign) };
   };
   /** The leg number from the URL, if this call has such a target. */
-  const position = (call: Call, raw: string) => {
-    const n = Number(raw);
-    return Number.isInteger(n) && n >= 0 && n < call.targets.length ? n : undefined;
-  };
+  const position = (call: Call, raw: string) => wholeNumber(raw, call.targets.length - 1);
   /** Records that a step starts dialing a leg, then answers with its TwiML. */
-  const step = async (c: Context, call: Call, { twiml, dialing }: Step) => {
-    if (dialing !== undefined) {
-      await startLeg(db, call, dialing);
-      notifier.changed(call.id);
-    }
+  const step = async (c: Context, call: Call, { twiml, dialing, phase }: Step) => {
+    if (dialing !== undefined) await startLeg(db, call, dialing);
+    const now = dialing === undefined ? phase : { phase: 'office' as const, leg: dialing };
+    if ((now && (await advancePhase(db, call.id, now))) || dialing !== undefined) notifier.changed(call.id);
     return xml(c, twiml);
   };
   /** Offices within their hourly cap, or undefined when none is. */
@@ -88,9 +87,9 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
     }
   };
   /** After the last leg, the call-again schedule to offer — if the campaign has one and the supporter is not on it. */
-  const offer = async ({ call, campaign }: { call: Call; campaign: Campaign }, n: number) => {
+  const offer = async ({ call, campaign, flow }: { call: Call; campaign: Campaign; flow: CallFlow }, n: number) => {
     if (n + 1 < call.targets.length || !campaign.settings.callAgain || call.scheduled) return undefined;
-    return (await isOptedIn(db, campaign.id, call.phoneHash)) ? undefined : scheduleDescription(campaign, call.targets);
+    return (await isOptedIn(db, campaign.id, call.phoneHash)) ? undefined : scheduleDescription(campaign, call.targets, flow.language);
   };
   const attempt = (c: Context) => Math.max(1, Math.min(10, Number(c.req.query('attempt')) || 1));
 
@@ -112,8 +111,11 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       // The widget's "call me again" becomes consent only now, from the person who answered and pressed 1.
       const { phone, phoneHash, zip, district, targets } = call;
       const confirming = Digits === '1' && call.callAgainRequested && phone !== null && Boolean(campaign.settings.callAgain);
-      if (confirming) await optIn(db, { campaign, call, phone, phoneHash, zip, district, targets, secretKey, consentedAt: call.createdAt });
-      return step(c, call, found.flow.gate(Digits, confirming ? scheduleDescription(campaign, call.targets) : undefined));
+      if (confirming) {
+        await optIn(db, { campaign, call, phone, phoneHash, zip, district, targets, secretKey, consentedAt: call.createdAt });
+        await markOptedIn(db, call.id);
+      }
+      return step(c, call, found.flow.gate(Digits, confirming ? scheduleDescription(campaign, call.targets, found.flow.language) : undefined));
     })
 
     .post('/calls/:id/legs/:n', validateTwilio(DialResult), async (c) => {
@@ -153,14 +155,15 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
           secretKey,
           consentedAt: call.createdAt,
         });
+        await markOptedIn(db, call.id);
       }
-      return xml(c, found.flow.afterOffer(Digits, scheduleDescription(campaign, call.targets) ?? ''));
+      return step(c, call, found.flow.afterOffer(Digits, scheduleDescription(campaign, call.targets, found.flow.language) ?? ''));
     })
 
     .post('/calls/:id/legs/:n/status', validateTwilio(LegStatus), async (c) => {
       const id = c.req.param('id');
-      const n = Number(c.req.param('n'));
-      if (c.req.valid('form').CallStatus === 'in-progress' && Number.isInteger(n) && (await markLegAnswered(db, id, n))) {
+      const n = wholeNumber(c.req.param('n'), INTEGER_MAX);
+      if (c.req.valid('form').CallStatus === 'in-progress' && n !== undefined && (await markLegAnswered(db, id, n))) {
         notifier.changed(id);
       }
       return c.body(null, 204);

@@ -91,9 +91,21 @@ export const calls = pgTable(
      * opt-in only when the person who answers presses 1 (see the gate in routes/twiml.ts).
      */
     callAgainRequested: boolean('call_again_requested').notNull().default(false),
+    /** The supporter confirmed call-again on this call (1 at the gate after the widget's box, or 1 at the offer). */
+    optedIn: boolean('opted_in').notNull().default(false),
+    /** The language the widget asked for: the phone speaks it (unset: the campaign's). */
+    lang: text('lang'),
+    /** What the phone is doing now (see calls/phase.ts), so the widget shows the same step. */
+    phase: text('phase').notNull().default('calling'),
+    /** The leg an `office` or `outcome` phase is about. */
+    phaseLeg: integer('phase_leg'),
+    /** The phase's place in the call: a retried or late webhook never moves the phase back. */
+    phaseRank: integer('phase_rank').notNull().default(0),
   },
   (t) => [
     index('calls_campaign_ref_idx').on(t.campaignId, t.ref).where(sql`${t.ref} is not null`),
+    // The stats' metadata breakdown reads only calls that carry some; most campaigns' calls carry none.
+    index('calls_campaign_meta_idx').on(t.campaignId, t.createdAt).where(sql`${t.meta} is not null`),
     // Covers the stats' per-hour scan (calls started, callers reached, converted) without the wide rows.
     index('calls_campaign_stats_idx').on(t.campaignId, t.createdAt, t.answeredAt, t.completedLegs),
     uniqueIndex('calls_twilio_sid_idx').on(t.twilioSid),

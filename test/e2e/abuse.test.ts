@@ -12,8 +12,21 @@ import { rawExchange, requestFrom } from '../support/raw-http.ts';
  */
 
 const phone = (n: number) => `+1802555${String(2000 + n).padStart(4, '0')}`;
+/** Calls go to a campaign with the default limits (the demo campaign's are looser, for tryouts). */
 const callFrom = (server: CompiledServer, from: string, n: number, headers: Record<string, string> = {}) =>
-  requestFrom(from, `${server.url}/api/campaigns/demo/calls`, { method: 'POST', body: { phone: phone(n), zip: '05401' }, headers });
+  requestFrom(from, `${server.url}/api/campaigns/standard/calls`, { method: 'POST', body: { phone: phone(n), zip: '05401' }, headers });
+
+/** The compiled server with `env`, and a campaign with every default, created as an organiser would. */
+async function startWithStandardCampaign(env: Record<string, string> = {}): Promise<CompiledServer> {
+  const server = await startCompiledServer(env);
+  const created = await requestFrom('127.0.9.9', `${server.url}/api/admin/campaigns`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${server.adminToken}` },
+    body: { id: 'standard', name: 'Standard', targets: { congress: 'both' } },
+  });
+  assert.equal(created.status, 201, created.text);
+  return server;
+}
 const statuses = async (attempts: (() => Promise<{ status: number }>)[]) => {
   const seen: number[] = [];
   for (const attempt of attempts) seen.push((await attempt()).status);
@@ -40,7 +53,7 @@ function openStream(server: CompiledServer, from: string, path: string): Promise
 describe('the compiled server with the default configuration', () => {
   let server: CompiledServer;
   before(async () => {
-    server = await startCompiledServer();
+    server = await startWithStandardCampaign();
   });
   after(() => server?.stop());
 
@@ -138,7 +151,7 @@ describe('the compiled server with the default configuration', () => {
 describe('the compiled server behind a trusted proxy (TRUSTED_PROXY_HEADER=X-Forwarded-For)', () => {
   let server: CompiledServer;
   before(async () => {
-    server = await startCompiledServer({ TRUSTED_PROXY_HEADER: 'X-Forwarded-For', HOST: '127.0.0.1' });
+    server = await startWithStandardCampaign({ TRUSTED_PROXY_HEADER: 'X-Forwarded-For', HOST: '127.0.0.1' });
   });
   after(() => server?.stop());
 

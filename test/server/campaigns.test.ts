@@ -32,11 +32,34 @@ async function expectError(response: Response, status: number, code: string, fie
 }
 
 describe('GET /api/campaigns/:id', () => {
+  test('?lang= reads the campaign in the widget’s language: its translation, or the defaults for that language', async () => {
+    await createCampaign(
+      store.db,
+      CampaignInput.parse({
+        id: 'bilingual',
+        name: 'Bilingual',
+        targets: { congress: 'both' },
+        script: 'Please support the bill.',
+        callAgain: {},
+        nextStep: { kind: 'share', text: 'Share this page' },
+        translations: { es: { script: 'Por favor, apoye el proyecto de ley.', nextStep: { text: 'Comparta esta página' } } },
+      }),
+    );
+    const english = await (await app.request('/api/campaigns/bilingual')).json();
+    assert.deepEqual([english.lang, english.script, english.nextStep.text], ['en', 'Please support the bill.', 'Share this page']);
+    const spanish = await (await app.request('/api/campaigns/bilingual?lang=es')).json();
+    assert.deepEqual([spanish.lang, spanish.locale, spanish.script, spanish.nextStep.text], ['es', 'en', 'Por favor, apoye el proyecto de ley.', 'Comparta esta página']);
+    assert.match(spanish.callAgain.description, /entre semana|lunes/i, spanish.callAgain.description);
+    const untranslated = await (await app.request('/api/campaigns/demo?lang=es')).json();
+    assert.equal(untranslated.script, (await (await app.request('/api/campaigns/demo')).json()).script, 'no translation: the campaign’s own script');
+    await expectError(await app.request('/api/campaigns/bilingual?lang=fr'), 422, 'invalid_body', 'lang');
+  });
+
   test('shows the public view only', async () => {
     const response = await app.request('/api/campaigns/demo');
     assert.equal(response.status, 200);
     const body = await response.json();
-    assert.deepEqual(Object.keys(body).sort(), ['callAgain', 'countries', 'id', 'locale', 'name', 'nextStep', 'script', 'status', 'targetMode']);
+    assert.deepEqual(Object.keys(body).sort(), ['callAgain', 'countries', 'id', 'lang', 'locale', 'name', 'nextStep', 'script', 'status', 'targetMode']);
     assert.equal(body.targetMode, 'congress');
     assert.equal(body.nextStep.kind, 'share');
     assert.match(body.callAgain.description, /on weekdays between 10 am and 4 pm/);

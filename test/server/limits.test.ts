@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import type { Hono } from 'hono';
+import { CampaignInput, createCampaign } from '../../server/campaigns/campaigns.ts';
 import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
 import type { AppDeps } from '../../server/deps.ts';
 import { storePerFile } from '../support/store.ts';
@@ -10,15 +11,21 @@ import { congress, json } from '../support/server.ts';
 
 const store = storePerFile();
 
+/** A campaign with the default limits (the demo campaign's are looser, for tryouts). */
+async function ensureStandardCampaign() {
+  await ensureDemoCampaign(store.db);
+  await createCampaign(store.db, CampaignInput.parse({ id: 'standard', name: 'Standard', targets: { congress: 'both' } }));
+}
+
 /** A fresh app behind a proxy that reports the client in X-Forwarded-For. */
 async function setup(env: Record<string, string> = {}) {
   const { app, deps } = testDeps(store, { TRUSTED_PROXY_HEADER: 'X-Forwarded-For', ...env });
-  await ensureDemoCampaign(store.db);
+  await ensureStandardCampaign();
   return { app, deps };
 }
 
 const phone = (n: number) => `+1802555${String(1000 + n).padStart(4, '0')}`;
-const call = (app: Hono, n: number, ip = '198.51.100.7', campaign = 'demo', zip = '05401') =>
+const call = (app: Hono, n: number, ip = '198.51.100.7', campaign = 'standard', zip = '05401') =>
   app.request(`/api/campaigns/${campaign}/calls`, json({ phone: phone(n), zip }, { 'X-Forwarded-For': ip }));
 const admin = (deps: AppDeps) => ({ Authorization: `Bearer ${deps.config.adminToken}` });
 const callCount = async () => Number(((await store.db.execute(sql`select count(*) as n from calls`)) as unknown as { rows: { n: string }[] }).rows[0]!.n);
@@ -37,8 +44,11 @@ describe('rate limits', () => {
   test('a caller may start three calls a day, then hears when to come back', async () => {
     const { app } = await setup();
     for (let i = 0; i < 3; i++) assert.equal((await call(app, 1, `203.0.113.${i}`)).status, 201);
-    const retryAfter = await expectLimited(await call(app, 1, '203.0.113.9'), /already started 3 calls today.*again in/);
+    const refused = await call(app, 1, '203.0.113.9');
+    const { error } = await refused.clone().json();
+    const retryAfter = await expectLimited(refused, /already called 3 times today with this number.*again in/);
     assert.ok(retryAfter <= 86_400);
+    assert.deepEqual([error.reason, error.limit, error.retryAfter], ['phone', 3, retryAfter], 'the widget words it by reason, in its own language');
     assert.equal((await call(app, 2, '203.0.113.9')).status, 201, 'another caller is not affected');
     assert.equal(await callCount(), 4);
   });
@@ -46,13 +56,15 @@ describe('rate limits', () => {
   test('an IP may start ten calls an hour; only the trusted proxy’s own entry counts', async () => {
     const { app } = await setup();
     for (let i = 0; i < 10; i++) assert.equal((await call(app, i, `10.9.9.${i}, 192.0.2.1`)).status, 201);
-    await expectLimited(await call(app, 50, '192.0.2.1'), /Too many calls from your network/);
+    const refused = await call(app, 50, '192.0.2.1');
+    assert.equal((await refused.clone().json()).error.reason, 'network');
+    await expectLimited(refused, /Too many calls from your network/);
     assert.equal((await call(app, 51, '192.0.2.2')).status, 201);
   });
 
   test('without a trusted proxy header, X-Forwarded-For is ignored: the socket’s address is limited', async () => {
     const { app } = testDeps(store);
-    await ensureDemoCampaign(store.db);
+    await ensureStandardCampaign();
     const statuses = [];
     for (let i = 0; i < 12; i++) statuses.push((await call(app, i, `192.0.2.${i}`)).status);
     assert.deepEqual(statuses, [...Array(10).fill(201), 429, 429]);
@@ -60,7 +72,7 @@ describe('rate limits', () => {
 
   test('behind a trusted proxy, a request without its header is limited by the socket’s address', async () => {
     const { app } = await setup();
-    const bare = (n: number) => app.request('/api/campaigns/demo/calls', json({ phone: phone(n), zip: '05401' }));
+    const bare = (n: number) => app.request('/api/campaigns/standard/calls', json({ phone: phone(n), zip: '05401' }));
     const statuses = [];
     for (let i = 0; i < 11; i++) statuses.push((await bare(i)).status);
     assert.deepEqual(statuses, [...Array(10).fill(201), 429]);
@@ -125,13 +137,18 @@ describe('rate limits', () => {
 
   test('the widget can read Retry-After across origins', async () => {
     const { app } = await setup();
-    const response = await app.request('/api/campaigns/demo/calls', { method: 'OPTIONS', headers: { Origin: 'https://a.example', 'Access-Control-Request-Method': 'POST' } });
+    const response = await app.request('/api/campaigns/standard/calls', { method: 'OPTIONS', headers: { Origin: 'https://a.example', 'Access-Control-Request-Method': 'POST' } });
     assert.equal(response.status, 204);
     for (let i = 0; i < 4; i++) await call(app, 1, `203.0.113.${i}`);
-    const limited = await app.request('/api/campaigns/demo/calls', json({ phone: phone(1), zip: '05401' }, { Origin: 'https://a.example', 'X-Forwarded-For': '203.0.113.50' }));
+    const limited = await app.request('/api/campaigns/standard/calls', json({ phone: phone(1), zip: '05401' }, { Origin: 'https://a.example', 'X-Forwarded-For': '203.0.113.50' }));
     assert.equal(limited.status, 429);
     assert.match(limited.headers.get('access-control-expose-headers') ?? '', /Retry-After/i);
   });
+});
+
+test('the demo campaign is looser, so a tryout with the README’s number does not hit a limit', async () => {
+  const { app } = await setup();
+  for (let i = 0; i < 8; i++) assert.equal((await call(app, 1, '192.0.2.77', 'demo')).status, 201);
 });
 
 describe('blocklist', () => {

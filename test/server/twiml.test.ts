@@ -22,6 +22,27 @@ const stats = async () => {
   return { ...body, totals: { calls, legs, completed } };
 };
 
+describe('a call in the widget’s language', () => {
+  test('the phone speaks Spanish to a caller whose widget is in Spanish, with the campaign’s Spanish prompts', async () => {
+    await app.request('/api/admin/campaigns/demo', {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${deps.config.adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ prompts: { intro: 'Welcome to our campaign.' }, translations: { es: { prompts: { intro: 'Bienvenido a nuestra campaña.' } } } }),
+    });
+    const placed = await app.request('/api/campaigns/demo/calls', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ phone: '+18025550143', zip: '05401', lang: 'es' }),
+    });
+    const { call } = await placed.json();
+    const spanish = await (await app.request(signedTwilioPost(deps, `/twiml/calls/${call.id}/answer`, {}))).text();
+    assert.match(spanish, /voice="Polly\.Lupe" language="es-US">Bienvenido a nuestra campaña\./);
+    assert.match(spanish, /Oprima 1/);
+    const english = await (await twilio('/twiml/calls/:id/answer')).text();
+    assert.match(english, /voice="Polly\.Joanna" language="en-US">Welcome to our campaign\./, 'a call without lang: the campaign’s language');
+  });
+});
+
 describe('Twilio webhooks', () => {
   test('every route refuses an unsigned request with 403', async () => {
     for (const path of ['answer', 'gate', 'legs/0', 'legs/0/status', 'status']) {
@@ -60,13 +81,46 @@ describe('Twilio webhooks', () => {
     const first = await (await twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'completed', DialCallDuration: '42' })).text();
     const retry = await (await twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'completed', DialCallDuration: '42' })).text();
     assert.equal(retry, first, 'a retry gets the same TwiML');
-    assert.match(first, /stay on the line.*<Dial action="[^"]+\/legs\/1"/);
+    assert.match(first, /How did it go\?.*<\/Gather><Redirect method="POST">[^<]+\/legs\/0\/outcome<\/Redirect>/, 'no key pressed: back to us before the next dial');
+    const next = await (await twilio('/twiml/calls/:id/legs/0/outcome', {})).text();
+    assert.match(next, /stay on the line.*<Dial action="[^"]+\/legs\/1"/);
     const late = await twilio('/twiml/calls/:id/legs/0/status', { CallStatus: 'in-progress' });
     assert.equal(late.status, 204);
     const { legs } = await view();
     assert.deepEqual(legs.slice(0, 1).map((leg: { status: string; duration: number }) => [leg.status, leg.duration]), [['completed', 42]]);
     const { totals } = await stats();
     assert.deepEqual(totals, { calls: 1, legs: 1, completed: 1 });
+  });
+
+  test('the call view follows the phone: gate, each office and its outcome question, the offer, goodbye; never backwards', async () => {
+    const phase = async () => {
+      const { phase, phaseLeg } = await view();
+      return phaseLeg === undefined ? phase : `${phase} ${phaseLeg}`;
+    };
+    assert.equal(await phase(), 'calling');
+    await twilio('/twiml/calls/:id/status', { CallStatus: 'in-progress' });
+    await twilio('/twiml/calls/:id/answer');
+    assert.equal(await phase(), 'gate');
+    await twilio('/twiml/calls/:id/gate', { Digits: '1' });
+    assert.equal(await phase(), 'office 0');
+    await twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'completed', DialCallDuration: '42' });
+    assert.equal(await phase(), 'outcome 0', 'asked how it went: the next office is not being dialed yet');
+    assert.deepEqual((await view()).legs.map((leg: { status: string }) => leg.status), ['completed']);
+    await twilio('/twiml/calls/:id/legs/0/outcome', { Digits: '1' });
+    assert.equal(await phase(), 'office 1');
+    await twilio('/twiml/calls/:id/gate', { Digits: '1' });
+    await twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'completed', DialCallDuration: '42' });
+    assert.equal(await phase(), 'office 1', 'a retried earlier webhook does not move it back');
+    await twilio('/twiml/calls/:id/legs/1', { DialCallStatus: 'busy' });
+    assert.equal(await phase(), 'office 2', 'no answer, no question: straight on');
+    await twilio('/twiml/calls/:id/legs/2', { DialCallStatus: 'busy' });
+    assert.equal(await phase(), 'offer', 'the demo campaign offers to call again');
+    assert.equal((await view()).optedIn, false);
+    await twilio('/twiml/calls/:id/again', { Digits: '1', To: '+18025550142' });
+    assert.equal(await phase(), 'goodbye');
+    assert.equal((await view()).optedIn, true, 'the end screen can confirm it');
+    await twilio('/twiml/calls/:id/status', { CallStatus: 'completed', CallDuration: '90' });
+    assert.equal(await phase(), 'ended');
   });
 
   test('the last leg ends with thanks; a busy one is announced', async () => {
@@ -102,5 +156,21 @@ describe('Twilio webhooks', () => {
     assert.equal(bad.status, 422);
     assert.equal((await bad.json()).error.field, 'DialCallStatus');
     assert.deepEqual((await stats()).totals, { calls: 1, legs: 0, completed: 0 });
+  });
+
+  test('a leg number no integer column holds, or not written as one, is no leg (not a 500)', async () => {
+    for (const n of ['99999999999999999999', '2147483648', '1e+308', '0x0', '0.0', '00']) {
+      assert.match(await (await twilio(`/twiml/calls/:id/legs/${n}`, { DialCallStatus: 'completed' })).text(), /<Hangup\/>/, n);
+      assert.equal((await twilio(`/twiml/calls/:id/legs/${n}/status`, { CallStatus: 'in-progress' })).status, 204, n);
+    }
+    assert.deepEqual((await stats()).totals, { calls: 1, legs: 0, completed: 0 });
+  });
+
+  test('a duration longer than any call is a 422, not a 500', async () => {
+    await twilio('/twiml/calls/:id/gate', { Digits: '1' });
+    for (const seconds of ['3000000000', '9007199254740991']) {
+      assert.equal((await twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'completed', DialCallDuration: seconds })).status, 422, seconds);
+      assert.equal((await twilio('/twiml/calls/:id/status', { CallStatus: 'completed', CallDuration: seconds })).status, 422, seconds);
+    }
   });
 });

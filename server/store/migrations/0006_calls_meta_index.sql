@@ -1,0 +1,1 @@
+CREATE INDEX "calls_campaign_meta_idx" ON "calls" USING btree ("campaign_id","created_at") WHERE "calls"."meta" is not null;
