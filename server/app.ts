@@ -1,6 +1,7 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { congressFreshness } from './congress/freshness.ts';
@@ -12,6 +13,7 @@ import { allowedOrigins } from './middleware/allowed-origins.ts';
 import { noSniff } from './middleware/no-sniff.ts';
 import type { Emulator } from './emulator/index.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { assetRoutes, dashboardBundle } from './routes/assets.ts';
 import { blockRoutes } from './routes/blocks.ts';
 import { callRoutes } from './routes/calls.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
@@ -39,6 +41,7 @@ export interface AppOptions {
 export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
   const { config, store, log } = deps;
   const app = new Hono();
+  const assets = assetRoutes();
   app.onError((err, c) => handleError(err, c, log));
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
   app.use(noSniff());
@@ -53,7 +56,10 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
   app.use('/api/*', clientAddress({ trustedProxyHeader: config.trustedProxyHeader, log }));
   app.use('/api/campaigns/*', publicCors, allowedOrigins({ origins: config.allowedOrigins }), limitBody(16 * 1024));
   app.use('/api/calls/*', publicCors, allowedOrigins({ origins: config.allowedOrigins }), limitBody(4 * 1024));
-  app.use('/api/admin/*', adminAuth({ token: config.adminToken, db: store.db, log }), limitBody(1024 * 1024));
+  app.use('/api/admin/*', adminAuth({ token: config.adminToken, db: store.db, log }), limitBody(1024 * 1024), compress());
+  // The public reads that carry a script or a list of offices; counters are a few bytes, not worth it.
+  app.get('/api/campaigns/:id', compress());
+  app.get('/api/campaigns/:id/targets', compress());
   app.use('/twiml/*', limitBody(64 * 1024));
 
   app.get('/health', (c) =>
@@ -62,6 +68,7 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
       store: store.kind,
       telephony: config.demo ? 'emulator' : 'twilio',
       congress: congressFreshness(deps.congress.meta, config.congressDataMaxAgeDays),
+      ...(assets.widgetUrl ? { widget: assets.widgetUrl } : {}),
     }),
   );
   app.route('/api/campaigns', campaignRoutes(deps));
@@ -76,18 +83,9 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
     app.route('/demo', demoRoutes(deps, emulator));
   }
 
-  // The embed is loaded as a cross-origin module script, which browsers fetch with CORS.
-  app.get(
-    '/call-power.js',
-    async (c, next) => {
-      c.header('Access-Control-Allow-Origin', '*');
-      c.header('Cache-Control', 'public, max-age=300');
-      await next();
-    },
-    serveStatic({ root, path: 'dist/call-power.js' }),
-  );
+  app.route('/', assets.routes);
   mountDashboard(app, config.demo);
-  if (config.demo) app.use('/*', serveStatic({ root: `${root}examples` }));
+  if (config.demo) app.use('/*', compress(), serveStatic({ root: `${root}examples` }));
   return app;
 }
 
@@ -113,12 +111,13 @@ function mountDashboard(app: Hono, demo: boolean): void {
       await next();
       c.header('Cache-Control', 'no-cache');
     },
+    compress(),
   );
   const page = serveStatic({ root, path: 'server/admin-ui/index.html' });
   app.get('/admin', page);
   app.get('/admin/', page);
   app.get('/admin/admin.css', serveStatic({ root, path: 'server/admin-ui/admin.css' }));
-  app.get('/admin/admin.js', serveStatic({ root, path: 'dist/admin.js' }));
+  app.get('/admin/admin.js', dashboardBundle());
   // A live server does not publish its source; in demo it helps whoever is reading the code.
   if (demo) app.get('/admin/admin.js.map', serveStatic({ root, path: 'dist/admin.js.map' }));
 }
