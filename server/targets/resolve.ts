@@ -17,6 +17,13 @@ export interface TargetLookup {
   split: boolean;
   /** Anything the caller should know: a vacant seat, a ZIP placed only by state. */
   notes: string[];
+  /** A split ZIP under the `ask` policy: each district to choose from, with its representative (null: vacant). */
+  choices?: DistrictChoice[];
+}
+
+export interface DistrictChoice {
+  district: string;
+  representative: Pick<Target, 'id' | 'name' | 'title' | 'party'> | null;
 }
 
 export interface Where {
@@ -67,7 +74,8 @@ function congressTargets(congress: CongressLookup, targeting: Targeting, locatio
   const senate = targeting.congress === 'house' ? [] : [...congress.senators(location.state)];
   const house: CongressMember[] = [];
   if (targeting.congress !== 'senate') {
-    const candidates = district ? [district] : location.split && targeting.split === 'senate' ? [] : location.districts;
+    // A split ZIP lists its representatives only when the campaign calls them all; otherwise they are the caller's choice.
+    const candidates = district ? [district] : location.split && targeting.split !== 'all' ? [] : location.districts;
     if (location.source === 'zip-prefix' && !location.districts.length) {
       notes.push(`ZIP ${location.zip} could not be placed in a district, so only your senators are listed.`);
     }
@@ -140,10 +148,20 @@ export function resolveTargets(congress: CongressLookup, { campaign, custom: lis
   if (location.split && !district && /\d{9}/.test(where.zip!.replace(/\D/g, ''))) {
     local.notes.push('Open district data stops at the 5-digit ZIP code, so your ZIP+4 cannot narrow it down: choose your district.');
   }
+  const split = location.split && !district;
   return {
     targets: cap(combine(targeting.customPlacement, local.targets, custom)),
     location: { zip: location.zip, state: location.state, districts: [...location.districts] },
-    split: location.split && !district,
+    split,
     notes: local.notes,
+    ...(split && targeting.split === 'ask' && targeting.congress !== 'senate' ? { choices: districtChoices(congress, location) } : {}),
   };
+}
+
+/** A split ZIP's districts, each with its representative, for the caller to choose from. */
+function districtChoices(congress: CongressLookup, location: ZipLocation): DistrictChoice[] {
+  return location.districts.map((district) => {
+    const seat = congress.representative(district);
+    return { district, representative: seat && !('vacant' in seat) ? { id: seat.id, name: seat.name, title: seat.title, party: seat.party } : null };
+  });
 }

@@ -48,8 +48,14 @@ describe('Congress targets by ZIP', () => {
     const everyone = [...senators, ...districts.map((d) => rep(d).id)];
     const ask = await lookup({ congress: 'both' }, { zip: '90210' });
     assert.equal(ask.split, true);
-    assert.deepEqual(ids(ask), everyone, 'the preview lists every candidate to choose from');
+    assert.deepEqual(ids(ask), senators, 'before a choice, only the senators are certain');
+    assert.deepEqual(
+      ask.choices,
+      districts.map((district) => ({ district, representative: { id: rep(district).id, name: rep(district).name, title: rep(district).title, party: rep(district).party } })),
+      'each district to choose from names its representative',
+    );
     assert.deepEqual(ids(await lookup({ congress: 'both', split: 'all' }, { zip: '90210' })), everyone);
+    assert.equal((await lookup({ congress: 'both', split: 'all' }, { zip: '90210' })).choices, undefined, 'nothing to choose when all are called');
     assert.deepEqual(ids(await lookup({ congress: 'both', split: 'senate' }, { zip: '90210' })), senators);
     const chosen = await lookup({ congress: 'both', split: 'senate' }, { zip: '90210', district: districts[0]!.toLowerCase() });
     assert.equal(chosen.split, false);
