@@ -1,4 +1,4 @@
-import { lt, param, sql } from 'drizzle-orm';
+import { lt, sql, TransactionRollbackError } from 'drizzle-orm';
 import type { Db } from '../store/db.ts';
 import { rateLimits } from '../store/schema.ts';
 
@@ -25,17 +25,16 @@ export interface Reservation {
   each: (Usage & { counted: boolean })[];
 }
 
-const hasRoom = (usage: Usage) => usage.count < usage.limit;
-
 /**
  * Counts one attempt, but only if it is admitted: when every window of `all` has room and, if `each`
  * is given, at least one of `each` does (then only those with room are counted). A refused attempt
  * counts nowhere, so nobody can fill someone else's budget (a campaign's, a stranger's number's) with
  * attempts that were turned away.
  *
- * Windows are fixed (aligned to the store's clock, so all processes agree). Their rows are locked in
- * key order for the transaction, so concurrent attempts on shared windows queue instead of both
- * taking the last place.
+ * Windows are fixed (aligned to the store's clock, so all processes agree). One statement takes a
+ * place in every window that has room (rows locked in key order, so concurrent attempts on a shared
+ * window queue rather than both taking its last place); if that is not enough to admit the attempt,
+ * the transaction rolls it back. A hot window (the campaign's minute) is locked for one round trip.
  */
 export async function reserve(db: Db, all: readonly Window[], each: readonly Window[] = []): Promise<Reservation> {
   const windows = [...all, ...each];
@@ -43,33 +42,44 @@ export async function reserve(db: Db, all: readonly Window[], each: readonly Win
   // One row per key: an upsert may not touch the same row twice.
   const unique = [...new Map(windows.map((window) => [window.key, window])).values()].sort((a, b) => (a.key < b.key ? -1 : 1));
   const rows = sql.join(
-    unique.map(({ key, seconds }) => sql`(${key}::text, ${seconds}::int)`),
+    unique.map(({ key, seconds, limit }) => sql`(${key}::text, ${seconds}::int, ${limit}::int)`),
     sql`, `,
   );
-  return db.transaction(async (tx) => {
-    // The no-op update locks each window's row (creating it if new) and reads its count.
-    const locked = await tx.execute(sql`
-      insert into ${rateLimits} (key, window_start, count)
-      select k, to_timestamp(floor(extract(epoch from now()) / s) * s), 0 from (values ${rows}) as v(k, s) order by k
-      on conflict (key, window_start) do update set count = ${rateLimits.count}
-      returning key, window_start::text as start, count, ceil(extract(epoch from window_start) - extract(epoch from now()))::int as "startsIn"`);
-    const { rows: read } = locked as unknown as { rows: { key: string; start: string; count: number; startsIn: number }[] };
-    const byKey = new Map(read.map((row) => [row.key, row]));
-    const usage = (window: Window): Usage => {
-      const row = byKey.get(window.key)!;
-      return { ...window, count: Number(row.count), resetIn: Math.max(1, row.startsIn + window.seconds) };
-    };
-    const result = { all: all.map(usage), each: each.map(usage) };
-    const admitted = result.all.every(hasRoom) && (!each.length || result.each.some(hasRoom));
-    if (!admitted) return { admitted, all: result.all, each: result.each.map((window) => ({ ...window, counted: false })) };
-    const counted = new Set([...result.all, ...result.each.filter(hasRoom)].map((window) => window.key));
-    const bumped = read.filter((row) => counted.has(row.key));
-    await tx.execute(sql`
-      update ${rateLimits} set count = ${rateLimits.count} + 1
-      where (key, window_start) in (select * from unnest(${param(bumped.map((row) => row.key))}::text[], ${param(bumped.map((row) => row.start))}::timestamptz[]))`);
-    const bump = (window: Usage) => (counted.has(window.key) ? { ...window, count: window.count + 1, counted: true } : { ...window, counted: false });
-    return { admitted, all: result.all.map(bump), each: result.each.map(bump) };
-  });
+  let taken: Map<string, { count: number; startsIn: number }>;
+  try {
+    taken = await db.transaction(async (tx) => {
+      const result = await tx.execute(sql`
+        insert into ${rateLimits} (key, window_start, count)
+        select k, to_timestamp(floor(extract(epoch from now()) / s) * s), 1 from (values ${rows}) as v(k, s, l) order by k
+        on conflict (key, window_start) do update set count = ${rateLimits.count} + 1
+          where ${rateLimits.count} < (select l from (values ${rows}) as w(k, s, l) where w.k = ${rateLimits.key})
+        returning key, count, ceil(extract(epoch from window_start) - extract(epoch from now()))::int as "startsIn"`);
+      const { rows: counted } = result as unknown as { rows: { key: string; count: number; startsIn: number }[] };
+      const took = new Map(counted.map((row) => [row.key, { count: Number(row.count), startsIn: row.startsIn }]));
+      if (!all.every((window) => took.has(window.key)) || (each.length && !each.some((window) => took.has(window.key)))) tx.rollback();
+      return took;
+    });
+  } catch (error) {
+    if (!(error instanceof TransactionRollbackError)) throw error;
+    const [allUsage, eachUsage] = [await usageOf(db, all), await usageOf(db, each)];
+    return { admitted: false, all: allUsage, each: eachUsage.map((usage) => ({ ...usage, counted: false })) };
+  }
+  const usage = (window: Window): Usage => {
+    const row = taken.get(window.key)!;
+    return { ...window, count: row.count, resetIn: Math.max(1, row.startsIn + window.seconds) };
+  };
+  const full = each.filter((window) => !taken.has(window.key));
+  const fullUsage = new Map((await usageOf(db, full)).map((window) => [window.key, window]));
+  return {
+    admitted: true,
+    all: all.map(usage),
+    each: each.map((window) => (taken.has(window.key) ? { ...usage(window), counted: true } : { ...fullUsage.get(window.key)!, counted: false })),
+  };
+}
+
+/** What `windows` have counted so far (no attempt is counted). */
+async function usageOf(db: Db, windows: readonly Window[]): Promise<Usage[]> {
+  return Promise.all(windows.map((window) => peek(db, window)));
 }
 
 /** How many attempts `window` has counted so far, without counting one. */
