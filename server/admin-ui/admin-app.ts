@@ -3,11 +3,11 @@ import { AdminApi, ApiError, type Campaign, storedToken, storeToken } from './ap
 import type { CampaignStats } from './campaign-stats.ts';
 import { base } from './styles.ts';
 
-type Route = { view: 'list' } | { view: 'new' } | { view: 'campaign' | 'edit'; id: string };
+type Route = { view: 'list' | 'new' | 'blocks' } | { view: 'campaign' | 'edit'; id: string };
 
 function parseRoute(hash: string): Route {
   const [, view, id, edit] = hash.replace(/^#/, '').split('/');
-  if (view === 'new') return { view: 'new' };
+  if (view === 'new' || view === 'blocks') return { view };
   if (view === 'c' && id) return { view: edit === 'edit' ? 'edit' : 'campaign', id: decodeURIComponent(id) };
   return { view: 'list' };
 }
@@ -20,7 +20,8 @@ const ACTIONS: Record<Campaign['status'], ['pause' | 'resume' | 'archive', strin
 
 /**
  * The organisers' dashboard: sign in with the admin token (kept for this tab only, in sessionStorage),
- * then campaigns, their stats, editing, a test call, the embed snippet and the webhook. Routes live in the URL hash.
+ * then campaigns, their stats, editing, a test call, the embed snippet and the webhook, and the
+ * blocklist. Routes live in the URL hash.
  */
 export class AdminApp extends LitElement {
   static override styles = [
@@ -43,9 +44,14 @@ export class AdminApp extends LitElement {
         margin: 0;
         font-size: 1.3rem;
       }
-      header a {
+      header h1 a {
         color: inherit;
         text-decoration: none;
+      }
+      header nav {
+        display: flex;
+        align-items: center;
+        gap: 1rem;
       }
       ul.campaigns {
         list-style: none;
@@ -176,7 +182,12 @@ export class AdminApp extends LitElement {
     return html`
       <header>
         <h1><a href="#/">call-power · campaigns</a></h1>
-        ${this.api ? html`<button type="button" class="secondary" @click=${() => this.#signOut()}>Sign out</button>` : nothing}
+        ${this.api
+          ? html`<nav aria-label="Dashboard">
+              <a href="#/blocks" aria-current=${this.route.view === 'blocks' ? 'page' : nothing}>Blocklist</a>
+              <button type="button" class="secondary" @click=${() => this.#signOut()}>Sign out</button>
+            </nav>`
+          : nothing}
       </header>
       <main>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
@@ -204,6 +215,11 @@ export class AdminApp extends LitElement {
     switch (route.view) {
       case 'new':
         return html`<cpa-campaign-form .api=${this.api!} @saved=${this.#saved}></cpa-campaign-form>`;
+      case 'blocks':
+        return html`<section>
+          <h2 tabindex="-1">Blocklist</h2>
+          <cpa-blocklist .api=${this.api!}></cpa-blocklist>
+        </section>`;
       case 'edit':
         return campaign?.id === route.id ? html`<cpa-campaign-form .api=${this.api!} .campaign=${campaign} @saved=${this.#saved}></cpa-campaign-form>` : html`<p>Loading…</p>`;
       case 'campaign':

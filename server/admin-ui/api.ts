@@ -1,4 +1,5 @@
 /** The admin API as the dashboard uses it: same origin, `Authorization: Bearer <token>`. */
+import type { CampaignSettings } from '../campaigns/settings.ts';
 import type { CampaignStats as Stats } from '../stats/stats.ts';
 import type { WebhookEventType as WebhookEvent } from '../webhooks/settings.ts';
 
@@ -10,22 +11,9 @@ export interface CustomTarget {
   extension?: string;
 }
 
-export interface NextStep {
-  kind: 'share' | 'link' | 'redirect' | 'again';
-  url?: string;
-  text?: string;
-}
-
-export interface Targeting {
-  congress?: 'both' | 'senate' | 'house';
-  customPlacement: 'before' | 'after' | 'instead' | 'fallback';
-  order: 'in-order' | 'shuffle' | 'senate-first' | 'house-first';
-  office: 'dc' | 'district';
-  split: 'ask' | 'all' | 'senate';
-  max?: number;
-  only?: string[];
-  party?: { party: 'D' | 'R' | 'I'; mode: 'first' | 'only' };
-}
+/** The settings as stored (every default filled in), the webhook as the admin API shows it. Types only: nothing of the server is bundled. */
+export type Settings = Omit<CampaignSettings, 'webhook'> & { webhook?: Webhook };
+export type { CallAgain, Limits, Prompts, Targeting } from '../campaigns/settings.ts';
 
 export interface Campaign {
   id: string;
@@ -34,17 +22,7 @@ export interface Campaign {
   callInNumber: string | null;
   createdAt: string;
   updatedAt: string;
-  settings: {
-    targets: Targeting;
-    script: string;
-    locale: 'en' | 'es';
-    countries: string[];
-    prompts: Record<string, string>;
-    callerId?: string;
-    nextStep?: NextStep;
-    strings?: Record<string, string>;
-    webhook?: Webhook;
-  };
+  settings: Settings;
   customTargets?: CustomTarget[];
 }
 
@@ -83,6 +61,13 @@ export type StatsRange = {
   tz?: string;
 };
 
+/** One of several problems the server found at once (a CSV import lists each bad line). */
+export interface Problem {
+  line?: number;
+  column?: string;
+  message: string;
+}
+
 /** A refusal the page can show next to the field it names. */
 export class ApiError extends Error {
   constructor(
@@ -90,9 +75,39 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    readonly details: Problem[] = [],
   ) {
     super(message);
   }
+}
+
+/** An element that runs requests one at a time and shows the last one's failure. */
+export interface RequestHost {
+  busy: boolean;
+  error?: ApiError;
+}
+
+/** Runs one request for `host`, busy meanwhile; its failure is shown (with the field it names), never thrown. */
+export async function runRequest(host: RequestHost, request: () => Promise<void>): Promise<void> {
+  host.busy = true;
+  host.error = undefined;
+  try {
+    await request();
+  } catch (error) {
+    host.error = error instanceof ApiError ? error : new ApiError(0, 'unknown', (error as Error).message);
+  } finally {
+    host.busy = false;
+  }
+}
+
+/** A blocklist entry: a phone entry never shows its number (only a keyed hash is kept). */
+export interface Block {
+  id: number;
+  kind: 'phone' | 'ip';
+  ip?: string;
+  reason: string;
+  expiresAt: string | null;
+  createdAt: string;
 }
 
 const TOKEN_KEY = 'call-power-admin-token';
@@ -100,8 +115,11 @@ const TOKEN_KEY = 'call-power-admin-token';
 export const storedToken = () => sessionStorage.getItem(TOKEN_KEY) ?? '';
 export const storeToken = (token: string) => (token ? sessionStorage.setItem(TOKEN_KEY, token) : sessionStorage.removeItem(TOKEN_KEY));
 
-async function request(path: string, init: RequestInit & { token?: string } = {}): Promise<Response> {
-  const { token, ...rest } = init;
+type Init = RequestInit & { token?: string; type?: string };
+
+/** A request with the token; a body is JSON unless `type` says otherwise. */
+async function request(path: string, init: Init = {}): Promise<Response> {
+  const { token, type = 'application/json', ...rest } = init;
   let response: Response;
   try {
     response = await fetch(path, {
@@ -109,18 +127,19 @@ async function request(path: string, init: RequestInit & { token?: string } = {}
       headers: {
         accept: 'application/json',
         ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(rest.body ? { 'content-type': 'application/json' } : {}),
+        ...(rest.body ? { 'content-type': type } : {}),
       },
     });
   } catch {
     throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection.');
   }
   if (response.ok) return response;
-  const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string; field?: string } } | null;
-  throw new ApiError(response.status, body?.error?.code ?? 'unknown', body?.error?.message ?? `The server answered ${response.status}.`, body?.error?.field);
+  const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string; field?: string; details?: Problem[] } } | null;
+  const error = body?.error;
+  throw new ApiError(response.status, error?.code ?? 'unknown', error?.message ?? `The server answered ${response.status}.`, error?.field, error?.details);
 }
 
-const requestJson = <T>(path: string, init: RequestInit & { token?: string } = {}) => request(path, init).then((response) => response.json() as Promise<T>);
+const requestJson = <T>(path: string, init: Init = {}) => request(path, init).then((response) => (response.status === 204 ? undefined : response.json()) as Promise<T>);
 
 const query = (range: Record<string, string | undefined>) => {
   const params = new URLSearchParams(Object.entries(range).filter(([, value]) => value) as [string, string][]);
@@ -131,7 +150,7 @@ const query = (range: Record<string, string | undefined>) => {
 export class AdminApi {
   constructor(readonly token: string) {}
 
-  #json<T>(path: string, init: RequestInit = {}): Promise<T> {
+  #json<T>(path: string, init: Init = {}): Promise<T> {
     return requestJson<T>(`/api/admin${path}`, { ...init, token: this.token });
   }
 
@@ -165,6 +184,23 @@ export class AdminApi {
 
   rotateSecret(id: string) {
     return this.#json<{ webhook: Webhook }>(`/campaigns/${encodeURIComponent(id)}/webhook/rotate`, { method: 'POST', body: '{}' }).then((r) => r.webhook);
+  }
+
+  /** Replaces the campaign's own list from a CSV file; a bad file is refused whole, each bad line in `details`. */
+  importTargets(id: string, csv: string) {
+    return this.#json<{ imported: number; targets: CustomTarget[] }>(`/campaigns/${encodeURIComponent(id)}/targets.csv`, { method: 'POST', body: csv, type: 'text/csv' });
+  }
+
+  blocks() {
+    return this.#json<{ blocks: Block[] }>('/blocks').then((r) => r.blocks);
+  }
+
+  block(body: { phone?: string; ip?: string; reason?: string; expiresAt?: string }) {
+    return this.#json<{ block: Block }>('/blocks', { method: 'POST', body: JSON.stringify(body) }).then((r) => r.block);
+  }
+
+  unblock(id: number) {
+    return this.#json<void>(`/blocks/${id}`, { method: 'DELETE' });
   }
 
   stats(id: string, range: StatsRange = {}) {

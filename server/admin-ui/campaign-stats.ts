@@ -1,22 +1,33 @@
 import { css, html, LitElement, nothing } from 'lit';
 import type { AdminApi, Stats, StatsRange, TargetStats } from './api.ts';
+import { zoneList } from './fields.ts';
 import { formatDuration, formatNumber, formatPercent, localZone, saveBlob } from './format.ts';
 import { base } from './styles.ts';
 
-type SortKey = keyof Omit<TargetStats, 'id' | 'outcomes'>;
+type Column = [label: string, value: (t: TargetStats) => number, show?: (value: number) => string];
 
-const COLUMNS: [SortKey, string][] = [
-  ['name', 'Office'],
-  ['completed', 'Completed'],
-  ['legs', 'Dialed'],
-  ['busy', 'Busy'],
-  ['noAnswer', 'No answer'],
-  ['failed', 'Failed'],
-  ['canceled', 'Skipped'],
-  ['averageDuration', 'Avg. talk'],
-];
+/** The per-office table's figures after the office's name: what each sorts by, and how it shows. */
+const COLUMNS = {
+  completed: ['Connections', (t) => t.completed],
+  legs: ['Dialed', (t) => t.legs],
+  busy: ['Busy', (t) => t.busy],
+  noAnswer: ['No answer', (t) => t.noAnswer],
+  failed: ['Failed', (t) => t.failed],
+  canceled: ['Skipped', (t) => t.canceled],
+  spoke: ['Spoke to someone', (t) => t.outcomes.spoke],
+  voicemail: ['Voicemail', (t) => t.outcomes.voicemail],
+  unavailable: ['No one', (t) => t.outcomes.unavailable],
+  averageDuration: ['Avg. talk', (t) => t.averageDuration, formatDuration],
+} satisfies Record<string, Column>;
+type SortKey = keyof typeof COLUMNS | 'name';
+const FIGURES = Object.entries(COLUMNS) as [keyof typeof COLUMNS, Column][];
+const HEADERS: [SortKey, string][] = [['name', 'Office'], ...FIGURES.map(([key, [label]]): [SortKey, string] => [key, label])];
 
-/** Totals, calls per day, the per-target table (sortable) and the CSV downloads for one campaign. */
+/**
+ * Totals, calls over time, the per-office table (sortable, with the outcomes supporters reported),
+ * referral codes and page metadata, and the CSV downloads for one campaign. A "call" is one
+ * supporter's call, as the public counter counts it; each may connect to several offices.
+ */
 export class CampaignStats extends LitElement {
   static override styles = [
     base,
@@ -42,6 +53,10 @@ export class CampaignStats extends LitElement {
         font-size: 1.35rem;
         font-weight: 700;
         font-variant-numeric: tabular-nums;
+      }
+      td.text {
+        text-align: left;
+        white-space: normal;
       }
       th button {
         min-height: 0;
@@ -99,8 +114,8 @@ export class CampaignStats extends LitElement {
   #applyRange(event: SubmitEvent) {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
-    const value = (name: string) => String(data.get(name) ?? '') || undefined;
-    this.range = { from: value('from'), to: value('to'), tz: value('tz') ?? 'UTC' };
+    const value = (name: string) => String(data.get(name) ?? '').trim() || undefined;
+    this.range = { from: value('from'), to: value('to'), tz: value('tz') ?? localZone() };
     void this.refresh();
   }
 
@@ -124,7 +139,7 @@ export class CampaignStats extends LitElement {
     const key = this.sortKey;
     const direction = this.descending ? -1 : 1;
     return [...targets].sort((a, b) => {
-      const order = key === 'name' ? a.name.localeCompare(b.name) : a[key] - b[key];
+      const order = key === 'name' ? a.name.localeCompare(b.name) : COLUMNS[key][1](a) - COLUMNS[key][1](b);
       return direction * order || a.name.localeCompare(b.name);
     });
   }
@@ -136,7 +151,11 @@ export class CampaignStats extends LitElement {
       <form class="row" @submit=${this.#applyRange} aria-label="Period">
         <div class="field"><label for="from">From</label><input id="from" name="from" type="date" .value=${this.range.from ?? ''} /></div>
         <div class="field"><label for="to">To</label><input id="to" name="to" type="date" .value=${this.range.to ?? ''} /></div>
-        <div class="field"><label for="tz">Time zone</label><input id="tz" name="tz" .value=${this.range.tz ?? 'UTC'} /></div>
+        <div class="field">
+          <label for="tz">Time zone</label><input id="tz" name="tz" list="stats-zones" .value=${this.range.tz ?? localZone()} aria-describedby="tz-hint" />
+          <p class="hint" id="tz-hint">Days and hours are this zone's; yours by default.</p>
+        </div>
+        ${zoneList('stats-zones')}
         <div class="field"><button type="submit">Show</button></div>
       </form>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
@@ -147,27 +166,31 @@ export class CampaignStats extends LitElement {
   #renderStats(stats: Stats) {
     const { totals } = stats;
     const figures: [string, string, string][] = [
-      ['calls', 'Calls started', formatNumber(totals.calls)],
-      ['reached', 'Callers reached', formatNumber(totals.callersReached)],
-      ['conversion', 'Conversion', formatPercent(totals.conversion)],
-      ['completed', 'Offices reached', formatNumber(totals.completed)],
+      ['calls', 'Calls', formatNumber(totals.calls)],
+      ['reached', 'Callers who answered', formatNumber(totals.callersReached)],
+      ['conversion', 'Calls that reached an office', formatPercent(totals.conversion)],
+      ['connections', 'Connections to offices', formatNumber(totals.completed)],
       ['busy', 'Busy', formatNumber(totals.busy)],
       ['no-answer', 'No answer', formatNumber(totals.noAnswer)],
       ['failed', 'Failed', formatNumber(totals.failed)],
       ['talk', 'Talk time', formatDuration(totals.talkSeconds)],
     ];
     return html`
-      <dl>
+      <dl aria-describedby="figures-hint">
         ${figures.map(([id, label, value]) => html`<div><dt>${label}</dt><dd data-figure=${id}>${value}</dd></div>`)}
       </dl>
-      <cpa-calls-chart .days=${stats.perDay}></cpa-calls-chart>
+      <p class="hint" id="figures-hint">
+        A call is one supporter's call, as the public counter counts them; one call can connect to several offices, each counted under
+        connections.
+      </p>
+      <cpa-calls-chart .days=${stats.perDay} .hours=${stats.perHour} zone=${stats.range.tz}></cpa-calls-chart>
       <h3>Per office</h3>
       <div class="scroll">
         <table id="targets">
-          <caption class="visually-hidden">Calls per office; the column headers sort the table.</caption>
+          <caption class="visually-hidden">Connections and outcomes per office; the column headers sort the table.</caption>
           <thead>
             <tr>
-              ${COLUMNS.map(([key, label]) => {
+              ${HEADERS.map(([key, label]) => {
                 const sorted = this.sortKey === key ? (this.descending ? 'descending' : 'ascending') : 'none';
                 return html`<th scope="col" aria-sort=${sorted}>
                   <button type="button" data-sort=${key} @click=${() => this.#sort(key)}>${label}${sorted === 'none' ? '' : sorted === 'descending' ? ' ▼' : ' ▲'}</button>
@@ -179,18 +202,23 @@ export class CampaignStats extends LitElement {
             ${this.#sorted(stats.targets).map(
               (t) => html`<tr>
                 <th scope="row">${t.name}</th>
-                <td>${formatNumber(t.completed)}</td>
-                <td>${formatNumber(t.legs)}</td>
-                <td>${formatNumber(t.busy)}</td>
-                <td>${formatNumber(t.noAnswer)}</td>
-                <td>${formatNumber(t.failed)}</td>
-                <td>${formatNumber(t.canceled)}</td>
-                <td>${formatDuration(t.averageDuration)}</td>
+                ${FIGURES.map(([, [, value, show = formatNumber]]) => html`<td>${show(value(t))}</td>`)}
               </tr>`,
             )}
           </tbody>
         </table>
       </div>
+      <p class="hint">Spoke to someone, voicemail and no one are what supporters reported after an office answered (since the start).</p>
+      ${breakdown(
+        'Referral codes',
+        ['Code'],
+        stats.refs.map((r) => [[r.ref], r.calls, r.completed]),
+      )}
+      ${breakdown(
+        'Page metadata',
+        ['Key', 'Value'],
+        stats.meta.map((m) => [[m.key, m.value], m.calls, m.completed]),
+      )}
       <div class="actions">
         <button type="button" class="secondary" @click=${() => this.#download('targets')}>Download per-office CSV</button>
         <button type="button" class="secondary" @click=${() => this.#download('calls')}>Download call log CSV</button>
@@ -198,4 +226,33 @@ export class CampaignStats extends LitElement {
       </div>
     `;
   }
+}
+
+/** Calls and connections per referral code or metadata value, most calls first. */
+function breakdown(title: string, columns: string[], rows: [string[], number, number][]) {
+  return html`
+    <h3>${title}</h3>
+    ${rows.length
+      ? html`<div class="scroll" tabindex="0" role="region" aria-label=${title}>
+          <table aria-label=${title}>
+            <thead>
+              <tr>
+                ${columns.map((column) => html`<th scope="col">${column}</th>`)}
+                <th scope="col">Calls</th>
+                <th scope="col">Connections</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${rows.map(
+                ([names, calls, connections]) => html`<tr>
+                  ${names.map((name, i) => (i ? html`<td class="text">${name}</td>` : html`<th scope="row">${name}</th>`))}
+                  <td>${formatNumber(calls)}</td>
+                  <td>${formatNumber(connections)}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>
+        </div>`
+      : html`<p>None in this period.</p>`}
+  `;
 }

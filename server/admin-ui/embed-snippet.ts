@@ -70,7 +70,7 @@ export class EmbedSnippet extends LitElement {
     return html`
       <h3>Embed on your site</h3>
       <p>Paste these two lines where the call form should appear:</p>
-      <pre><code id="snippet">${this.snippet}</code></pre>
+      <pre tabindex="0"><code id="snippet">${this.snippet}</code></pre>
       <div class="actions">
         <button type="button" @click=${this.#copy} aria-describedby="snippet">Copy the snippet</button>
         <span role="status" aria-live="polite">${this.notice}</span>

@@ -1,17 +1,21 @@
 import { AdminApp } from './admin-app.ts';
+import { Blocklist } from './blocklist.ts';
 import { CallsChart } from './calls-chart.ts';
 import { CampaignForm } from './campaign-form.ts';
 import { CampaignStats } from './campaign-stats.ts';
 import { EmbedSnippet } from './embed-snippet.ts';
+import { TargetsImport } from './targets-import.ts';
 import { TestCall } from './test-call.ts';
 import { WebhookPanel } from './webhook-panel.ts';
 
 const elements: [string, CustomElementConstructor][] = [
   ['cpa-app', AdminApp],
+  ['cpa-blocklist', Blocklist],
   ['cpa-calls-chart', CallsChart],
   ['cpa-campaign-form', CampaignForm],
   ['cpa-campaign-stats', CampaignStats],
   ['cpa-embed-snippet', EmbedSnippet],
+  ['cpa-targets-import', TargetsImport],
   ['cpa-test-call', TestCall],
   ['cpa-webhook-panel', WebhookPanel],
 ];

@@ -44,12 +44,13 @@ export const base = css`
     background: var(--bg);
     color: var(--fg);
   }
-  input[type='checkbox'] {
+  input[type='checkbox'],
+  input[type='radio'] {
     width: auto;
     margin: 0 0.4rem 0 0;
     vertical-align: middle;
   }
-  label:has(> input[type='checkbox']) {
+  label:has(> input[type='checkbox'], > input[type='radio']) {
     font-weight: normal;
   }
   textarea {
@@ -136,6 +137,8 @@ export const base = css`
     font-weight: 700;
     padding: 0 0.3rem;
   }
+  /* A wide table scrolls sideways in here. Without a button inside, the box takes tabindex="0" and a
+     region name, so the keyboard can scroll it too. */
   .scroll {
     overflow-x: auto;
     /* Holds absolutely placed content (a visually hidden header) inside the scrolling box, not the page. */

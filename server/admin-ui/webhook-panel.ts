@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
-import { type AdminApi, ApiError, type Campaign, type Delivery, type DeliveryStatus, type Webhook, type WebhookEvent } from './api.ts';
+import { type AdminApi, type ApiError, type Campaign, type Delivery, type DeliveryStatus, runRequest, type Webhook, type WebhookEvent } from './api.ts';
 import { base } from './styles.ts';
 
 /** In the order a call produces them; a kind the server adds fails the typecheck until it is named here. */
@@ -83,24 +83,11 @@ export class WebhookPanel extends LitElement {
 
   /** Reloads the deliveries list. */
   async refresh() {
-    await this.#run(() => this.#load());
+    await runRequest(this, () => this.#load());
   }
 
   async #load() {
     this.deliveries = await this.api.deliveries(this.campaign.id, this.shown || undefined);
-  }
-
-  /** Runs one request; its failure is shown (with the field it names), never thrown. */
-  async #run(request: () => Promise<void>) {
-    this.busy = true;
-    this.error = undefined;
-    try {
-      await request();
-    } catch (error) {
-      this.error = error instanceof ApiError ? error : new ApiError(0, 'unknown', (error as Error).message);
-    } finally {
-      this.busy = false;
-    }
   }
 
   #changed(campaign: Campaign) {
@@ -111,9 +98,9 @@ export class WebhookPanel extends LitElement {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
     const events = EVENTS.map(([name]) => name).filter((name) => data.has(`event:${name}`));
-    // Every box ticked means every event, including kinds added later.
+    // Every box ticked means every event, including kinds added later: `null` says so (and clears a narrower list).
     const webhook = { url: String(data.get('url') ?? '').trim(), events: events.length === EVENTS.length ? null : events, includePhone: data.has('includePhone') };
-    await this.#run(async () => {
+    await runRequest(this, async () => {
       const campaign = await this.api.save(this.campaign.id, { webhook });
       this.secret = campaign.settings.webhook?.secret ?? this.secret;
       this.notice = 'Webhook saved.';
@@ -122,7 +109,7 @@ export class WebhookPanel extends LitElement {
   }
 
   async #rotate() {
-    await this.#run(async () => {
+    await runRequest(this, async () => {
       const { secret, ...webhook } = await this.api.rotateSecret(this.campaign.id);
       this.secret = secret;
       this.notice = 'A new signing secret is in use from now on.';
@@ -132,7 +119,7 @@ export class WebhookPanel extends LitElement {
 
   async #remove() {
     if (!confirm('Stop sending events to this webhook? Its secret is discarded.')) return;
-    await this.#run(async () => {
+    await runRequest(this, async () => {
       const campaign = await this.api.save(this.campaign.id, { webhook: null });
       this.secret = undefined;
       this.notice = 'Webhook removed.';
@@ -141,7 +128,7 @@ export class WebhookPanel extends LitElement {
   }
 
   async #retry(eventId?: string) {
-    await this.#run(async () => {
+    await runRequest(this, async () => {
       const { retried } = await this.api.retry(this.campaign.id, eventId);
       this.notice = eventId ? 'The delivery will be tried again.' : `${retried ?? 0} failed deliveries will be tried again.`;
       await this.#load();
@@ -180,11 +167,12 @@ export class WebhookPanel extends LitElement {
           <input id="webhook-url" name="url" type="url" required .value=${webhook?.url ?? ''} aria-invalid=${invalid('webhook.url')} aria-describedby="webhook-url-hint" />
           <p class="hint" id="webhook-url-hint">A public https address (a private one only where the server allows it).</p>
         </div>
-        <fieldset aria-invalid=${invalid('webhook.events')}>
+        <fieldset aria-invalid=${invalid('webhook.events')} aria-describedby="webhook-events-hint">
           <legend>Events to send</legend>
           ${EVENTS.map(
             ([name, label]) => html`<label><input type="checkbox" name=${`event:${name}`} .checked=${!webhook?.events || webhook.events.includes(name)} /> ${label} (<code>${name}</code>)</label>`,
           )}
+          <p class="hint" id="webhook-events-hint">All ticked (the default): every event, including kinds added later.</p>
         </fieldset>
         <div class="field">
           <label><input type="checkbox" name="includePhone" .checked=${webhook?.includePhone ?? false} /> Include the caller's phone number</label>
@@ -220,7 +208,7 @@ export class WebhookPanel extends LitElement {
       ${!deliveries
         ? html`<p>Loading…</p>`
         : deliveries.length
-          ? html`<div class="scroll">
+          ? html`<div class="scroll" tabindex="0" role="region" aria-label="Webhook deliveries">
               <table aria-label="Webhook deliveries">
                 <thead>
                   <tr>

@@ -9,17 +9,46 @@ const PAGE = 2000;
 
 /**
  * Rows as CSV. A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) is prefixed
- * with `'` (https://owasp.org/www-community/attacks/CSV_Injection); the header starts with a byte order
- * mark so Excel reads UTF-8.
+ * with `'` (https://owasp.org/www-community/attacks/CSV_Injection); a cell holding `;` is quoted, since
+ * Excel in locales with a decimal comma splits on it; the header starts with a byte order mark so
+ * Excel reads UTF-8.
  */
 const csv = (rows: unknown[][], header?: string[]) =>
-  stringify(rows, { escape_formulas: true, bom: Boolean(header), header: Boolean(header), columns: header });
+  stringify(rows, { escape_formulas: true, quoted_match: ';', bom: Boolean(header), header: Boolean(header), columns: header });
 
-const TARGET_COLUMNS = ['target_id', 'name', 'legs', 'completed', 'busy', 'no_answer', 'failed', 'canceled', 'talk_seconds', 'average_seconds'];
+const TARGET_COLUMNS = [
+  'target_id',
+  'name',
+  'legs',
+  'completed',
+  'busy',
+  'no_answer',
+  'failed',
+  'canceled',
+  'talk_seconds',
+  'average_seconds',
+  'spoke',
+  'voicemail',
+  'unavailable',
+];
 
-/** The per-target table of `campaignStats`, as downloaded. */
+/** The per-target table of `campaignStats`, as downloaded, with the outcomes supporters reported. */
 export function targetsCsv({ targets }: CampaignStats): string {
-  const rows = targets.map((t) => [t.id, t.name, t.legs, t.completed, t.busy, t.noAnswer, t.failed, t.canceled, t.talkSeconds, t.averageDuration]);
+  const rows = targets.map((t) => [
+    t.id,
+    t.name,
+    t.legs,
+    t.completed,
+    t.busy,
+    t.noAnswer,
+    t.failed,
+    t.canceled,
+    t.talkSeconds,
+    t.averageDuration,
+    t.outcomes.spoke,
+    t.outcomes.voicemail,
+    t.outcomes.unavailable,
+  ]);
   return csv(rows, TARGET_COLUMNS);
 }
 
@@ -36,13 +65,16 @@ const CALL_COLUMNS = [
   'legs',
   'completed_legs',
   'outcomes',
+  'ref',
+  'meta',
 ];
 
 const iso = (at: Date | null) => at?.toISOString() ?? '';
 
 /**
- * The call log, oldest first, one chunk per page of calls: ids, times, outcome and each office's
- * Dial result, never a phone number (calls keep only a keyed hash once they end).
+ * The call log, oldest first, one chunk per page of calls: ids, times, outcome, each office's Dial
+ * result, the referral code and the page metadata (as JSON), never a phone number (calls keep only a
+ * keyed hash once they end).
  */
 export async function* callLogCsv(db: Db, campaignId: string, query: StatsQuery): AsyncGenerator<string> {
   const conditions = [eq(calls.campaignId, campaignId), ...within(calls.createdAt, hourRange(query))];
@@ -63,6 +95,8 @@ export async function* callLogCsv(db: Db, campaignId: string, query: StatsQuery)
         district: calls.district,
         duration: calls.duration,
         completedLegs: calls.completedLegs,
+        ref: calls.ref,
+        meta: calls.meta,
         names: sql<string[]>`jsonb_path_query_array(${calls.targets}, '$[*].name')`,
       })
       .from(calls)
@@ -99,6 +133,8 @@ export async function* callLogCsv(db: Db, campaignId: string, query: StatsQuery)
           callLegs.length,
           call.completedLegs,
           outcomes.join('; '),
+          call.ref ?? '',
+          call.meta ? JSON.stringify(call.meta) : '',
         ];
       }),
     );

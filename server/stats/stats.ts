@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { Db } from '../store/db.ts';
 import { calls, campaignHours, customTargets, targetCounts, targetHours } from '../store/schema.ts';
 
-const isDate = (value: string) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+/** A real day of the calendar. Not year 0: JavaScript reads it as 1 BC, PostgreSQL refuses it. */
+const isDate = (value: string) =>
+  !value.startsWith('0000') && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
 
 function canonicalZone(zone: string): string | undefined {
   try {
@@ -72,6 +74,8 @@ export interface CampaignStats {
   perHour: (Bucket & { hour: string })[];
   /** Referral codes that brought calls in the range, most first (top 20). */
   refs: { ref: string; calls: number; completed: number }[];
+  /** Page metadata values (`source: newsletter`) of the calls in the range, most first (top 50). */
+  meta: { key: string; value: string; calls: number; completed: number }[];
 }
 
 const asInt = (column: SQL | Parameters<typeof sum>[0]) => sql<number>`coalesce(${sum(column)}, 0)`.mapWith(Number);
@@ -115,7 +119,7 @@ export async function campaignStats(db: Db, campaignId: string, query: StatsQuer
   const range = hourRange(query);
   const filtered = Boolean(range.from || range.until);
   const started = sql`date_bin('1 hour', ${calls.createdAt}, timestamptz '2000-01-01 00:00Z')`;
-  const [callHours, legHours, targetRows, listed, outcomes, refs] = await Promise.all([
+  const [callHours, legHours, targetRows, listed, outcomes, refs, meta] = await Promise.all([
     db
       .select({
         hour: hourOf(started),
@@ -144,6 +148,7 @@ export async function campaignStats(db: Db, campaignId: string, query: StatsQuer
       .from(targetCounts)
       .where(eq(targetCounts.campaignId, campaignId)),
     refCounts(db, campaignId, undefined, { range }),
+    metaCounts(db, campaignId, range),
   ]);
   const reported = new Map(outcomes.map(({ id, ...counts }) => [id, counts]));
 
@@ -176,6 +181,7 @@ export async function campaignStats(db: Db, campaignId: string, query: StatsQuer
     perDay: [...perDay.values()],
     perHour: hours.map(({ date: _date, ...bucket }) => bucket),
     refs,
+    meta,
   };
 }
 
@@ -205,6 +211,19 @@ export async function refCounts(
     .where(and(eq(calls.campaignId, campaignId), ref === undefined ? sql`${calls.ref} is not null` : eq(calls.ref, ref), ...within(calls.createdAt, range)))
     .groupBy(calls.ref)
     .orderBy(sql`count(*) desc`, calls.ref)
+    .limit(top);
+  return rows;
+}
+
+/** Calls started and legs completed per page-metadata value (each key of a call's `meta` counts apart). */
+async function metaCounts(db: Db, campaignId: string, range: ReturnType<typeof hourRange>, top = 50) {
+  const entry = sql`jsonb_each_text(${calls.meta})`;
+  const rows = await db
+    .select({ key: sql<string>`m.key`, value: sql<string>`m.value`, calls: count(), completed: asInt(calls.completedLegs) })
+    .from(sql`${calls} cross join lateral ${entry} as m`)
+    .where(and(eq(calls.campaignId, campaignId), sql`${calls.meta} is not null`, ...within(calls.createdAt, range)))
+    .groupBy(sql`m.key`, sql`m.value`)
+    .orderBy(sql`count(*) desc`, sql`m.key`, sql`m.value`)
     .limit(top);
   return rows;
 }

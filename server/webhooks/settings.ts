@@ -53,10 +53,10 @@ export const WebhookSettings = z
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       }),
     secret: z.string().min(24, 'must be at least 24 characters').max(256).optional(),
-    /** Unset: every event, including kinds added later. */
-    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, 'name at least one event, or leave it out for all').optional(),
+    /** Unset or `null`: every event, including kinds added later (`null` also clears a list on PATCH). */
+    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, 'name at least one event, or leave it out for all').nullish(),
     /** Send the caller's number (E.164) while we still hold it; off by default. */
     includePhone: z.boolean().default(false),
   })
-  .transform((webhook) => ({ ...webhook, secret: webhook.secret ?? newWebhookSecret() }));
+  .transform(({ events, ...webhook }) => ({ ...webhook, ...(events ? { events } : {}), secret: webhook.secret ?? newWebhookSecret() }));
 export type WebhookSettings = z.output<typeof WebhookSettings>;

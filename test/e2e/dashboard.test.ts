@@ -6,6 +6,7 @@ import { CampaignInput, createCampaign } from '../../server/campaigns/campaigns.
 import { finishLeg, insertCall } from '../../server/calls/calls.ts';
 import { openTestStore, type TestStore } from '../support/store.ts';
 import { launchChromium } from '../support/browser.ts';
+import { adminRead, fitsWidth, openDashboard } from '../support/dashboard.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { type Receiver, startReceiver, verifyCallPowerWebhook } from '../support/webhook-receiver.ts';
 
@@ -49,28 +50,11 @@ after(async () => {
   await store?.close();
 });
 
-/** A phone-sized page that records script errors and CSP violations. */
-async function openPage(width = 360): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width, height: 740 }, acceptDownloads: true });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
-  });
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`${response.status()} ${new URL(response.url()).pathname}`);
-  });
-  await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP: ${e.violatedDirective} ${e.blockedURI}`)));
-  return { page, problems };
-}
-
 const rowNames = (page: Page) => page.locator('#targets tbody th').allTextContents();
 
 describe('the dashboard at /admin', () => {
   test('sign in, list, stats sorted by count, CSV, embed snippet, a test call that the count shows', async () => {
-    const { page, problems } = await openPage();
+    const { page, problems } = await openDashboard(browser, server);
     const response = await page.goto(`${server.url}/admin`);
     assert.match(response!.headers()['content-security-policy'] ?? '', /script-src 'self'/);
 
@@ -90,15 +74,15 @@ describe('the dashboard at /admin', () => {
     await page.locator('#targets tbody tr').first().waitFor();
     assert.deepEqual(await rowNames(page), ['Clerk', 'Council', 'Mayor, "the boss"']);
     assert.equal(await page.locator('[data-figure="calls"]').textContent(), '6');
-    await page.getByRole('button', { name: /^Completed/ }).click();
+    await page.getByRole('button', { name: /^Connections/ }).click();
     assert.deepEqual(await rowNames(page), ['Mayor, "the boss"', 'Council', 'Clerk']);
     assert.equal(await page.locator('th[aria-sort="ascending"]').count(), 1);
     await page.getByRole('button', { name: /^Office/ }).focus();
     await page.keyboard.press('Enter');
     assert.deepEqual(await rowNames(page), ['Clerk', 'Council', 'Mayor, "the boss"']);
     assert.ok(await page.locator('svg[role="img"] rect').count(), 'a chart of calls per day');
-    await page.getByText('Calls per day as a table').click();
-    await page.getByRole('table', { name: 'Calls per day' }).waitFor();
+    await page.getByText('Calls per hour as a table').click();
+    await page.getByRole('table', { name: 'Calls per hour' }).waitFor();
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download per-office CSV' }).click()]);
     assert.equal(download.suggestedFilename(), 'city-hall-targets.csv');
@@ -125,15 +109,14 @@ describe('the dashboard at /admin', () => {
       },
       before + 1,
     );
-    assert.equal(await page.locator('[data-figure="completed"]').textContent(), '3');
+    assert.equal(await page.locator('[data-figure="connections"]').textContent(), '3');
 
-    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no sideways scrolling at phone width');
+    assert.ok(await fitsWidth(page), 'no sideways scrolling at phone width');
     assert.deepEqual(problems, []);
   });
 
   test('create a campaign, see a field error, fix it, pause it; works at 320 px', async () => {
-    const { page, problems } = await openPage(320);
-    await page.addInitScript((token) => sessionStorage.setItem('call-power-admin-token', token), server.config.adminToken);
+    const { page, problems } = await openDashboard(browser, server, { width: 320, signedIn: true });
     await page.goto(`${server.url}/admin#/new`);
     await page.getByLabel('Name', { exact: true }).fill('Library hours');
     await page.getByRole('button', { name: 'Add an office' }).click();
@@ -153,19 +136,16 @@ describe('the dashboard at /admin', () => {
     await page.getByRole('heading', { name: /Library hours/ }).waitFor();
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.getByText('Campaign paused.').waitFor();
-    const [campaign] = (await (await fetch(`${server.url}/api/admin/campaigns`, { headers: { Authorization: `Bearer ${server.config.adminToken}` } })).json()).campaigns.filter(
-      (c: { name: string }) => c.name === 'Library hours',
-    );
+    const [campaign] = (await adminRead<{ campaigns: { name: string; status: string }[] }>(server, '/campaigns')).campaigns.filter((c) => c.name === 'Library hours');
     assert.equal(campaign.status, 'paused');
-    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no sideways scrolling at 320 px');
+    assert.ok(await fitsWidth(page), 'no sideways scrolling at 320 px');
     assert.deepEqual(problems, []);
   });
 
   test("a campaign's webhook: a field error, the secret shown once, deliveries that fail and are retried", async () => {
     let healthy = false;
     receiver = await startReceiver(() => (healthy ? 200 : 500));
-    const { page, problems } = await openPage();
-    await page.addInitScript((token) => sessionStorage.setItem('call-power-admin-token', token), server.config.adminToken);
+    const { page, problems } = await openDashboard(browser, server, { signedIn: true });
     await page.goto(`${server.url}/admin#/c/city-hall`);
     await page.getByText('No deliveries yet.').waitFor();
 
@@ -221,7 +201,7 @@ describe('the dashboard at /admin', () => {
     await page.reload();
     await page.getByText(`Signing secret ending …${secret.slice(-4)}`).waitFor();
     assert.equal(await page.locator('.secret').count(), 0);
-    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no sideways scrolling at phone width');
+    assert.ok(await fitsWidth(page), 'no sideways scrolling at phone width');
     assert.deepEqual(problems, []);
   });
 });

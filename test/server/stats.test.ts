@@ -4,9 +4,11 @@ import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import { CampaignInput, createCampaign } from '../../server/campaigns/campaigns.ts';
-import { type Call, type DialCallStatus, finishLeg, insertCall, startLeg } from '../../server/calls/calls.ts';
+import { type Call, type DialCallStatus, finishLeg, insertCall, type Outcome, recordOutcome, startLeg } from '../../server/calls/calls.ts';
 import type { AppDeps } from '../../server/deps.ts';
+import { targetsCsv } from '../../server/stats/csv.ts';
 import { generateSampleData, rebuildRollups } from '../../server/stats/sample-data.ts';
+import type { CampaignStats, TargetStats } from '../../server/stats/stats.ts';
 import type { Target } from '../../server/targets/target.ts';
 import { testDeps } from '../support/app.ts';
 import { storePerFile } from '../support/store.ts';
@@ -198,6 +200,9 @@ describe('stats arithmetic against a known data set', () => {
       ['?to=2025-02-30', 'to'],
       ['?from=2025-03-05&to=2025-03-01', 'to'],
       ['?tz=Mars/Olympus_Mons', 'tz'],
+      // Year 0 is a date to JavaScript (1 BC) but not to PostgreSQL.
+      ['?from=0000-01-01', 'from'],
+      ['?to=0000-12-31', 'to'],
     ];
     for (const [query, field] of cases) {
       const response = await admin(`known/stats${query}`);
@@ -223,7 +228,21 @@ describe('CSV downloads', () => {
     const text = new TextDecoder().decode(bytes);
     assert.ok(text.includes('"Smith, Jane ""JJ"""'), 'RFC 4180 quoting');
     const rows: Record<string, string>[] = parse(text, { bom: true, columns: true });
-    assert.deepEqual(Object.keys(rows[0]!), ['target_id', 'name', 'legs', 'completed', 'busy', 'no_answer', 'failed', 'canceled', 'talk_seconds', 'average_seconds']);
+    assert.deepEqual(Object.keys(rows[0]!), [
+      'target_id',
+      'name',
+      'legs',
+      'completed',
+      'busy',
+      'no_answer',
+      'failed',
+      'canceled',
+      'talk_seconds',
+      'average_seconds',
+      'spoke',
+      'voicemail',
+      'unavailable',
+    ]);
     const want = expected(planned, { from: '2025-03-02', to: '2025-03-03', offsetHours: -5 }).targets;
     const smith = rows.find((row) => row.target_id === 'smith')!;
     assert.equal(smith.name, 'Smith, Jane "JJ"');
@@ -243,7 +262,22 @@ describe('CSV downloads', () => {
     assert.ok(!/\+1\d{10}|8025550142|212555/.test(text), 'no caller or office number');
     const rows: Record<string, string>[] = parse(text, { bom: true, columns: true });
     assert.equal(rows.length, planned.length);
-    assert.deepEqual(Object.keys(rows[0]!), ['call_id', 'started_at', 'answered_at', 'ended_at', 'direction', 'status', 'zip', 'district', 'duration_seconds', 'legs', 'completed_legs', 'outcomes']);
+    assert.deepEqual(Object.keys(rows[0]!), [
+      'call_id',
+      'started_at',
+      'answered_at',
+      'ended_at',
+      'direction',
+      'status',
+      'zip',
+      'district',
+      'duration_seconds',
+      'legs',
+      'completed_legs',
+      'outcomes',
+      'ref',
+      'meta',
+    ]);
     const sorted = [...planned.keys()].sort((a, b) => planned[a]!.at.getTime() - planned[b]!.at.getTime());
     assert.deepEqual(rows.map((row) => row.started_at), sorted.map((i) => planned[i]!.at.toISOString()), 'oldest first');
     const index = planned.findIndex((call) => call.legs.length > 1);
@@ -260,6 +294,15 @@ describe('CSV downloads', () => {
     assert.equal(ranged.length, expected(planned, { from: '2025-03-02', to: '2025-03-02', offsetHours: -5 }).totals.calls);
   });
 
+  test('a cell holding a semicolon is quoted: Excel in many locales splits on it', () => {
+    const office = (id: string, name: string): TargetStats => ({
+      id, name, legs: 0, completed: 0, busy: 0, noAnswer: 0, failed: 0, canceled: 0, talkSeconds: 0, averageDuration: 0, outcomes: { spoke: 0, voicemail: 0, unavailable: 0 },
+    });
+    const text = targetsCsv({ targets: [office('a;b', 'Smith; Jones'), office('plain', 'Plain')] } as CampaignStats);
+    const lines = text.replace(/^\ufeff/, '').trim().split(/\r?\n/);
+    assert.deepEqual(lines.slice(1), ['"a;b","Smith; Jones",0,0,0,0,0,0,0,0,0,0,0', 'plain,Plain,0,0,0,0,0,0,0,0,0,0,0']);
+  });
+
   test('a long log is paged: every call exactly once, in order', async () => {
     await generateSampleData(store.db, { campaignId: 'long', calls: 4500, targets: 12, days: 2 });
     const response = await admin('long/stats/calls.csv');
@@ -268,6 +311,64 @@ describe('CSV downloads', () => {
     assert.equal(new Set(rows.map((row) => row.call_id)).size, 4500);
     for (let i = 1; i < rows.length; i++) assert.ok(rows[i - 1]!.started_at! <= rows[i]!.started_at!, `row ${i} in order`);
     assert.equal(rows.reduce((sum, row) => sum + Number(row.legs), 0), 4500 / 20 * 80);
+  });
+});
+
+describe('referral codes, page metadata and outcomes', () => {
+  /** Four calls in March 2025 and one in 2024, with codes and metadata; the first office answers each. */
+  async function storeTagged() {
+    await createCampaign(store.db, CampaignInput.parse({ id: 'tagged', name: 'Tagged', targets: { custom: OFFICES.slice(0, 2) } }));
+    const tagged: [string, string | null, Record<string, string | number | boolean> | null, Outcome][] = [
+      ['2025-03-01T10:00:00Z', 'alice', { source: 'newsletter', page: 'home' }, 'spoke'],
+      ['2025-03-01T11:00:00Z', 'alice', { source: 'newsletter' }, 'voicemail'],
+      ['2025-03-02T12:00:00Z', 'bob', { source: '=cmd', vip: true }, 'spoke'],
+      ['2025-03-02T13:00:00Z', null, null, 'unavailable'],
+      ['2024-06-01T12:00:00Z', 'old', { source: 'print' }, 'spoke'],
+    ];
+    for (const [i, [at, ref, meta, outcome]] of tagged.entries()) {
+      const call = await insertCall(store.db, { id: `tag-${i}`, campaignId: 'tagged', phoneHash: `h${i}`, status: 'completed', ref, meta, targets: targetsOf([{ target: 0, status: 'completed', duration: 30 }]), createdAt: new Date(at) });
+      await finishLeg(store.db, call, 0, 'completed', 30);
+      await recordOutcome(store.db, call, 0, outcome);
+    }
+  }
+
+  test('the stats break calls down by referral code and by each metadata value, within the range', async () => {
+    await storeTagged();
+    const march = await stats('tagged', '?from=2025-03-01&to=2025-03-31');
+    assert.deepEqual(march.refs, [
+      { ref: 'alice', calls: 2, completed: 2 },
+      { ref: 'bob', calls: 1, completed: 1 },
+    ]);
+    assert.deepEqual(march.meta, [
+      { key: 'source', value: 'newsletter', calls: 2, completed: 2 },
+      { key: 'page', value: 'home', calls: 1, completed: 1 },
+      { key: 'source', value: '=cmd', calls: 1, completed: 1 },
+      { key: 'vip', value: 'true', calls: 1, completed: 1 },
+    ]);
+    const all = await stats('tagged');
+    assert.deepEqual(all.meta.find((row: { value: string }) => row.value === 'print'), { key: 'source', value: 'print', calls: 1, completed: 1 });
+    assert.deepEqual(all.targets.find((t: TargetStats) => t.id === 'smith').outcomes, { spoke: 3, voicemail: 1, unavailable: 1 });
+  });
+
+  test('the per-office CSV has the outcome columns; the call log has ref and meta (JSON, so a value like =cmd is no formula)', async () => {
+    await storeTagged();
+    const offices: Record<string, string>[] = parse(await (await admin('tagged/stats/targets.csv')).text(), { bom: true, columns: true });
+    const smith = offices.find((row) => row.target_id === 'smith')!;
+    assert.deepEqual([smith.spoke, smith.voicemail, smith.unavailable], ['3', '1', '1']);
+    assert.deepEqual([offices.find((row) => row.target_id === 'formula')!.spoke], ['0'], 'an office nobody reached is at zero');
+
+    const text = await (await admin('tagged/stats/calls.csv?from=2025-03-01')).text();
+    const log: Record<string, string>[] = parse(text, { bom: true, columns: true });
+    assert.deepEqual(
+      log.map((row) => [row.call_id, row.ref, row.meta]),
+      [
+        ['tag-0', 'alice', '{"page":"home","source":"newsletter"}'],
+        ['tag-1', 'alice', '{"source":"newsletter"}'],
+        ['tag-2', 'bob', '{"vip":true,"source":"=cmd"}'],
+        ['tag-3', '', ''],
+      ],
+    );
+    assert.deepEqual(JSON.parse(log[2]!.meta!), { source: '=cmd', vip: true }, 'the metadata reads back as JSON');
   });
 });
 

@@ -143,6 +143,21 @@ describe('webhook settings', () => {
     assert.equal((await removed.json()).campaign.settings.webhook, undefined);
   });
 
+  test('events left out or null mean every event: on create, on a first PATCH, and to widen a list again', async () => {
+    const stored = async () => (await (await send('GET', '/campaigns/city-hall')).json()).campaign.settings.webhook;
+    assert.equal((await created({ url: HOOK, events: null })).settings.webhook.events, undefined);
+    await send('PATCH', '/campaigns/city-hall', { webhook: null });
+    const added = await send('PATCH', '/campaigns/city-hall', { webhook: { url: HOOK, events: null, includePhone: false } });
+    assert.equal(added.status, 200, await added.clone().text());
+    assert.equal((await stored()).events, undefined);
+    await send('PATCH', '/campaigns/city-hall', { webhook: { events: ['call.completed'] } });
+    assert.deepEqual((await stored()).events, ['call.completed']);
+    await send('PATCH', '/campaigns/city-hall', { webhook: { events: null } });
+    assert.equal((await stored()).events, undefined, 'every event again');
+    const [row] = await rows<{ settings: { webhook: object } }>(sql`select settings from campaigns where id = 'city-hall'`);
+    assert.ok(!('events' in row!.settings.webhook), 'no null is stored');
+  });
+
   test('rotate makes a new secret, shown once; pending deliveries are signed with it from then on', async () => {
     const before = (await created({ url: HOOK })).settings.webhook;
     const response = await send('POST', '/campaigns/city-hall/webhook/rotate');
