@@ -216,8 +216,19 @@ export class AdminApi {
 }
 
 /** The public API, as the widget calls it: a test call goes through exactly the supporters' path. */
+/** A split ZIP's district, with its representative (null: the seat is vacant). */
+export interface DistrictChoice {
+  district: string;
+  representative: { name: string; title: string; party?: string } | null;
+}
+
 export const publicApi = {
-  placeCall: (campaignId: string, body: { phone: string; zip?: string }) =>
+  /** The districts a split ZIP's caller chooses from (empty when the ZIP is not split). */
+  districtChoices: (campaignId: string, zip: string) =>
+    requestJson<{ choices?: DistrictChoice[] }>(`/api/campaigns/${encodeURIComponent(campaignId)}/targets?zip=${encodeURIComponent(zip)}`).then(
+      (body) => body.choices ?? [],
+    ),
+  placeCall: (campaignId: string, body: { phone: string; zip?: string; district?: string }) =>
     requestJson<{ call: { id: string; status: string } }>(`/api/campaigns/${encodeURIComponent(campaignId)}/calls`, { method: 'POST', body: JSON.stringify(body) }).then(
       (body) => body.call,
     ),

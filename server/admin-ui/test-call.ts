@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
-import { ApiError, publicApi } from './api.ts';
+import { ApiError, type DistrictChoice, publicApi } from './api.ts';
 import { base } from './styles.ts';
 
 const FINAL = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
@@ -17,12 +17,15 @@ export class TestCall extends LitElement {
     progress: { state: true },
     error: { state: true },
     busy: { state: true },
+    choices: { state: true },
   };
   declare campaignId: string;
   declare needsZip: boolean;
   declare progress: string;
   declare error?: ApiError;
   declare busy: boolean;
+  /** A split ZIP: the districts to choose from, as the widget offers them. */
+  declare choices: DistrictChoice[];
   #stopped = false;
 
   constructor() {
@@ -31,6 +34,7 @@ export class TestCall extends LitElement {
     this.needsZip = false;
     this.progress = '';
     this.busy = false;
+    this.choices = [];
   }
 
   override disconnectedCallback() {
@@ -46,12 +50,16 @@ export class TestCall extends LitElement {
     this.progress = 'Placing the call…';
     try {
       const zip = String(data.get('zip') ?? '').trim();
-      const call = await publicApi.placeCall(this.campaignId, { phone: String(data.get('phone')), ...(zip ? { zip } : {}) });
+      const district = String(data.get('district') ?? '') || undefined;
+      const call = await publicApi.placeCall(this.campaignId, { phone: String(data.get('phone')), ...(zip ? { zip } : {}), ...(district ? { district } : {}) });
+      this.choices = [];
       this.dispatchEvent(new CustomEvent('call-placed', { bubbles: true, composed: true, detail: { id: call.id } }));
       await this.#follow(call.id);
     } catch (error) {
       this.error = error instanceof ApiError ? error : new ApiError(0, 'unknown', String(error));
       this.progress = '';
+      // A ZIP that spans districts: offer them, each with its representative, as the widget does.
+      if (this.error.code === 'district_required') this.choices = await publicApi.districtChoices(this.campaignId, String(data.get('zip') ?? '')).catch(() => []);
     } finally {
       this.busy = false;
     }
@@ -91,6 +99,16 @@ export class TestCall extends LitElement {
             : nothing}
           <div class="field"><button type="submit" ?disabled=${this.busy}>Call me</button></div>
         </div>
+        ${this.choices.length
+          ? html`<fieldset>
+              <legend>Which district? Your ZIP code spans several.</legend>
+              ${this.choices.map(
+                ({ district, representative }, i) =>
+                  html`<label><input type="radio" name="district" value=${district} ?required=${i === 0} />
+                    ${district} — ${representative ? `${representative.title} ${representative.name}` : 'vacant seat'}</label>`,
+              )}
+            </fieldset>`
+          : nothing}
       </form>
       <p id="test-call-error" class="error">${this.error?.message ?? ''}</p>
       <p role="status" aria-live="polite">${this.progress}</p>

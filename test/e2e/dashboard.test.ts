@@ -7,7 +7,7 @@ import { finishLeg, insertCall } from '../../server/calls/calls.ts';
 import { openTestStore, type TestStore } from '../support/store.ts';
 import { launchChromium } from '../support/browser.ts';
 import { adminRead, fitsWidth, openDashboard } from '../support/dashboard.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { congress, startTestServer, type TestServer } from '../support/server.ts';
 import { type Receiver, startReceiver, verifyCallPowerWebhook } from '../support/webhook-receiver.ts';
 
 let store: TestStore;
@@ -113,6 +113,24 @@ describe('the dashboard at /admin', () => {
 
     assert.ok(await fitsWidth(page), 'no sideways scrolling at phone width');
     assert.deepEqual(problems, []);
+  });
+
+  test('a test call from a ZIP that spans districts offers each district with its representative, as the widget does', async () => {
+    const { page, problems } = await openDashboard(browser, server, { signedIn: true });
+    await page.goto(`${server.url}/admin#/`);
+    await page.getByRole('link', { name: 'Call Congress (demo)' }).click();
+    await page.getByLabel('Your phone number').fill('+14155550124');
+    await page.getByLabel('ZIP code').fill('90210');
+    await page.getByRole('button', { name: 'Call me' }).click();
+    const [first, ...rest] = congress.locate('90210')!.districts;
+    const seat = congress.representative(first!) as { title: string; name: string };
+    const choice = page.getByRole('radio', { name: `${first} — ${seat.title} ${seat.name}` });
+    await choice.waitFor();
+    assert.equal(await page.getByRole('radio').count(), rest.length + 1);
+    await choice.check();
+    await page.getByRole('button', { name: 'Call me' }).click();
+    await page.getByText(/Test call ended \(completed\); 3 of 3 offices reached/).waitFor({ timeout: 20_000 });
+    assert.deepEqual(problems, ['422 /api/campaigns/demo/calls'], 'only the first try, which asked for the district');
   });
 
   test('create a campaign, see a field error, fix it, pause it; works at 320 px', async () => {
