@@ -35,22 +35,56 @@ const phoneStubs = {
   'helpers/getPossibleCountriesForNumber.js': 'export default () => []',
   'isPossible.js': 'export default () => true; export const isPossibleNumber = () => true',
   'normalizeArguments.js': 'export default ([text, defaultCountry, metadata]) => ({ text, options: { defaultCountry }, metadata })',
+  // Caught in parsePhoneNumber_.js, never shown: its name and message are for developers.
+  'ParseError.js': 'export default class ParseError extends Error {}',
 };
 
-/** Every `throw new Error(message)` (or TypeError) in a module: messages for developers, not callers. */
-function* errorMessages(node) {
+/**
+ * Settings libphonenumber-js checks at run time that are fixed in the embed: its metadata is the
+ * current version (never v1, v2 or v3), and phone.ts only ever takes the v2 API's answers, never
+ * `extended` ones, nor IDD formats. Folded to constants, terser drops the branches.
+ */
+const phoneConstants = [
+  [/\bthis\.(metadata\.)?v[123]\b(?! =)/g, 'false'],
+  [/\boptions\.v2\b/g, 'true'],
+  [/\boptions\.(extended|fromCountry)\b/g, 'undefined'],
+];
+
+/** Methods of libphonenumber-js's classes that phone.ts never reaches (terser keeps every class method). */
+const phoneUnusedMethods = {
+  'PhoneNumber.js': ['setExt', 'getPossibleCountries', 'isPossible', 'isNonGeographic', 'isEqual', 'getType', 'getURI'],
+  'metadata.js': [
+    'getCountries',
+    'isNonGeographicCallingCode',
+    'country',
+    'chooseCountryByCountryCallingCode',
+    'getDefaultCountryMetadataForRegion',
+    'defaultIDDPrefix',
+    'nationalPrefixIsMandatoryWhenFormattingInNationalFormat',
+    'usesNationalPrefix',
+  ],
+};
+
+/**
+ * What to cut from a module, as [start, end] ranges: the `unused` methods, and the message of every
+ * `throw new Error(message)` (or TypeError, ParseError) left: messages for developers, not callers.
+ */
+function* cuts(node, unused = []) {
   if (!node || typeof node.type !== 'string') return;
+  if (node.type === 'MethodDefinition' && unused.includes(node.key.name)) return yield [node.start, node.end];
   const thrown = node.type === 'ThrowStatement' && node.argument;
-  if (thrown?.type === 'NewExpression' && /^(Type)?Error$/.test(thrown.callee.name) && thrown.arguments.length) yield thrown.arguments;
+  if (thrown?.type === 'NewExpression' && /^(Type|Parse)?Error$/.test(thrown.callee.name) && thrown.arguments.length) {
+    yield [thrown.arguments[0].start, thrown.arguments.at(-1).end];
+  }
   for (const value of Object.values(node)) {
-    if (Array.isArray(value)) for (const child of value) yield* errorMessages(child);
-    else if (value && typeof value === 'object') yield* errorMessages(value);
+    if (Array.isArray(value)) for (const child of value) yield* cuts(child, unused);
+    else if (value && typeof value === 'object') yield* cuts(value, unused);
   }
 }
 
 /**
  * libphonenumber-js as the embed takes it: its untranspiled source/ (the es6/ build carries Babel's
- * class helpers), with the stubs above and without its error messages: 1.3 KB gzipped less.
+ * class helpers), with the stubs, constants and cuts above: 1.9 KB gzipped less.
  */
 function phoneModules() {
   const file = (id) => id.match(/\/libphonenumber-js\/(?:es6|source)\/(.*)$/)?.[1];
@@ -60,7 +94,8 @@ function phoneModules() {
     transform(code, id) {
       if (!file(id)) return null;
       let out = code;
-      for (const args of [...errorMessages(this.parse(code))].reverse()) out = out.slice(0, args[0].start) + out.slice(args.at(-1).end);
+      for (const [start, end] of [...cuts(this.parse(code), phoneUnusedMethods[file(id)])].reverse()) out = out.slice(0, start) + out.slice(end);
+      for (const [pattern, value] of phoneConstants) out = out.replace(pattern, value);
       return { code: out, map: null };
     },
   };

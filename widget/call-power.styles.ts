@@ -3,7 +3,9 @@ import { unsafeCSS } from 'lit';
 /*
  * The public `--call-power-*` properties are only read, each with a fallback, never declared here:
  * a value a theme sets on :root must reach the widget by inheritance. The `--_*` properties are
- * private shorthands for those reads, with light and dark fallbacks.
+ * private shorthands for those reads, with light and dark fallbacks: light-dark() picks by the
+ * host's color-scheme, which is the page's (`all: initial` would reset it to light) unless the
+ * `theme` attribute sets it.
  *
  * unsafeCSS rather than Lit's css tag: this sheet interpolates nothing, so the tag's checks buy
  * nothing, and they cost 150 bytes of the embed's 20 KB budget.
@@ -11,11 +13,12 @@ import { unsafeCSS } from 'lit';
 export default unsafeCSS(`
   :host {
     all: initial;
-    --_accent: var(--call-power-accent, #0b57d0);
-    --_on-accent: var(--call-power-accent-fg, #fff);
-    --_bg: var(--call-power-bg, #fff);
-    --_fg: var(--call-power-fg, #1f1f1f);
-    --_danger: #b3261e;
+    color-scheme: inherit;
+    --_accent: var(--call-power-accent, light-dark(#0b57d0, #a8c7fa));
+    --_on-accent: var(--call-power-accent-fg, light-dark(#fff, #062e6f));
+    --_bg: var(--call-power-bg, light-dark(#fff, #1f1f1f));
+    --_fg: var(--call-power-fg, light-dark(#1f1f1f, #e3e3e3));
+    --_danger: light-dark(#b3261e, #f2b8b5);
     --_radius: var(--call-power-radius, 0.5rem);
     --_space: var(--call-power-space, 1rem);
     --_line: 1px solid color-mix(in srgb, var(--_fg) 30%, transparent);
@@ -26,20 +29,20 @@ export default unsafeCSS(`
     border-radius: var(--_radius);
     background: var(--_bg);
     color: var(--_fg);
-    color-scheme: light;
     font: 1rem/1.5 var(--call-power-font, system-ui, sans-serif);
     overflow-wrap: anywhere;
   }
 
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --_accent: var(--call-power-accent, #a8c7fa);
-      --_on-accent: var(--call-power-accent-fg, #062e6f);
-      --_bg: var(--call-power-bg, #1f1f1f);
-      --_fg: var(--call-power-fg, #e3e3e3);
-      --_danger: #f2b8b5;
-      color-scheme: dark;
-    }
+  :host([theme='light']) {
+    color-scheme: light;
+  }
+
+  :host([theme='dark']) {
+    color-scheme: dark;
+  }
+
+  :host([theme='auto']) {
+    color-scheme: light dark;
   }
 
   :host([hidden]) {
@@ -140,6 +143,12 @@ export default unsafeCSS(`
   [aria-pressed='true'] {
     background: var(--_accent);
     color: var(--_on-accent);
+  }
+
+  /* Chosen shows by more than color. */
+  [aria-pressed='true']::before {
+    content: '✓ ';
+    content: '✓ ' / '';
   }
 
   .actions {

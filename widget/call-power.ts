@@ -27,7 +27,7 @@ import { checkPhone } from './internal/phone.ts';
 import { whileVisible } from './internal/poll.ts';
 import { watchCall } from './internal/progress.ts';
 import { cleanMeta, validRef } from './internal/referral.ts';
-import { format, stringsFor, toLang, type Lang, type Strings } from './internal/strings.ts';
+import { format, stringsFor, toLang, type Lang, type StringKey, type Strings } from './internal/strings.ts';
 
 /** The caller's path through the widget; each phase is also a custom state, e.g. `:state(calling)`. */
 export type Phase = 'idle' | 'looking-up' | 'confirm' | 'calling' | 'done' | 'error';
@@ -47,14 +47,19 @@ const shareLinks = {
   email: 'mailto:?body={text}%20{url}',
 };
 
-const isActive = (status?: string) => status === 'ringing' || status === 'in-progress';
+/** A rate-limited caller is offered "Try again" only when the wait is shorter than this many seconds. */
+const retryWithin = 300;
+/** A wait in seconds as the caller reads it: seconds under a minute, minutes under an hour and a half, else hours. */
+const inUnits = (seconds: number): [number, Intl.RelativeTimeFormatUnit] =>
+  seconds < 60 ? [seconds || 1, 'second'] : seconds < 5400 ? [Math.ceil(seconds / 60), 'minute'] : [Math.ceil(seconds / 3600), 'hour'];
 /** Whether an office answered: Twilio reports `answered` rather than `completed` in some hang-ups. */
 const answered = (status?: string) => status === 'completed' || status === 'answered';
 const safeUrl = (url?: string) => (url && /^https?:\/\//i.test(url) ? url : undefined);
 
 interface ShownError {
   error: ApiError;
-  retry: () => void;
+  /** Left out when trying again would only fail again for a while (a limit that resets in hours). */
+  retry?: () => void;
   /** Whether the light-DOM fallback is worth showing again, because the campaign itself failed. */
   fallback: boolean;
 }
@@ -71,6 +76,10 @@ interface ShownError {
  * host page's metadata: the element's `data-*` attributes (`data-source="newsletter"` is
  * `{ source: "newsletter" }`) merged under the `meta` property.
  *
+ * The widget shows its form at full size from its first render, while the campaign loads. So that
+ * the page does not shift when the script arrives, give the fallback the same room, e.g.
+ * `call-power:not(:defined) { display: block; min-height: 24.25rem }` (the demo page's: measure yours).
+ *
  * @summary Click-to-call for advocacy campaigns.
  *
  * @attr {string} lang - `en` or `es` (a tag such as `es-MX` counts as `es`); defaults to the closest `[lang]` on the page, then the campaign's locale.
@@ -86,7 +95,7 @@ interface ShownError {
  * @fires {CallPowerCallStartedEvent} call-power-call-started - The server accepted the call. `detail`: `{ campaign, callId, targets }`.
  * @fires {CallPowerLegStartedEvent} call-power-leg-started - An office is being dialed. `detail`: `{ callId, target, index }`.
  * @fires {CallPowerLegEndedEvent} call-power-leg-ended - A dialed office's leg ended. `detail`: `{ callId, target, index, status, duration }`, `status` being Twilio's DialCallStatus.
- * @fires {CallPowerOutcomeEvent} call-power-outcome - The caller said how a call to an office went, with the widget's buttons (also after the call ended). `detail`: `{ callId, target, index, outcome }`, `outcome` (`spoke`, `voicemail` or `unavailable`) as the server recorded it: the first report wins, so it may be one keyed in on the phone.
+ * @fires {CallPowerOutcomeEvent} call-power-outcome - The server recorded how a call to an office went, as the caller said with the widget's buttons. A choice made during the call can be changed until the call ends and is sent then; one made after is sent at once. `detail`: `{ callId, target, index, outcome }`, `outcome` (`spoke`, `voicemail` or `unavailable`) as the server recorded it: the first report wins, so it may be one keyed in on the phone.
  * @fires {CallPowerCallEndedEvent} call-power-call-ended - The call is over. `detail`: `{ callId, status, legs }`, one `{ targetId, name, status, duration, outcome }` per target (`status` is `not-called` for offices never dialed, `outcome` is null until the caller says). Cancelable: `preventDefault()` skips the campaign's redirect.
  * @fires {CallPowerErrorEvent} call-power-error - Something went wrong; the caller sees why, with a way to retry. `detail`: `{ code, message, status, field?, retryAfter? }`.
  *
@@ -96,7 +105,7 @@ interface ShownError {
  * @csspart field-error - A message next to a field that needs fixing.
  * @csspart button - Every button (and the next-step and share links); secondary ones also have part `secondary`.
  * @csspart secondary - Secondary buttons, such as "Change my details", the outcome buttons and the share links.
- * @csspart outcome - The buttons that say how a call to an office went; the chosen one has `aria-pressed="true"`.
+ * @csspart outcome - The buttons that say how a call to an office went (one tab stop per office; arrow keys move between them); the chosen one has `aria-pressed="true"`.
  * @csspart status - The polite live region announcing each step.
  * @csspart error - The error message inside the status region.
  * @csspart count - The live count of calls (with `show-count`).
@@ -104,7 +113,7 @@ interface ShownError {
  * @csspart target - One office in that list.
  * @csspart script - The campaign's script to read.
  *
- * @cssproperty --call-power-accent - Buttons, focus rings and the active office. Default `#0b57d0` (dark: `#a8c7fa`).
+ * @cssproperty --call-power-accent - Buttons, focus rings and the active office. Default `#0b57d0` (dark: `#a8c7fa`; see `theme`).
  * @cssproperty --call-power-accent-fg - Text on the accent color. Default `#fff` (dark: `#062e6f`).
  * @cssproperty --call-power-bg - Background. Default `#fff` (dark: `#1f1f1f`).
  * @cssproperty --call-power-fg - Text color. Default `#1f1f1f` (dark: `#e3e3e3`).
@@ -132,6 +141,7 @@ export class CallPower extends LitElement {
     meta: { attribute: false },
     showCount: { type: Boolean, attribute: 'show-count' },
     countScope: { attribute: 'count-scope' },
+    theme: { reflect: true },
   };
 
   /** The campaign's id. */
@@ -150,6 +160,8 @@ export class CallPower extends LitElement {
   declare showCount?: boolean;
   /** `ref` counts only the calls with the widget's referral code (when it has one); by default the whole campaign's. */
   declare countScope?: 'campaign' | 'ref';
+  /** `light` or `dark` colors, or `auto` to follow the OS; by default the host page's `color-scheme` (light when the page sets none). */
+  declare theme?: 'light' | 'dark' | 'auto';
 
   readonly #internals = this.attachInternals?.();
   #phase: Phase = 'idle';
@@ -169,9 +181,11 @@ export class CallPower extends LitElement {
   #call?: PlacedCall;
   #snapshot?: CallSnapshot;
   #legsSeen = new Map<string, 'started' | 'ended'>();
-  /** Outcomes reported with the buttons, by target id, until the call's own view shows them. */
+  /** Outcomes chosen with the buttons, by target id: held while the call lasts, then sent (see `#choose`). */
   #said = new Map<string, Outcome>();
   #stopWatch?: () => void;
+  /** The server could not be reached since the last snapshot: the call view may be stale. */
+  #lost = false;
   #redirect?: ReturnType<typeof setTimeout>;
   #notice = '';
   #shownError?: ShownError;
@@ -202,7 +216,8 @@ export class CallPower extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('zip')) this.#zipText = this.zip ?? '';
-    if ((changed.has('campaign') || changed.has('api')) && this.campaign) void this.#loadCampaign();
+    // A new language reads the campaign again (its script and next step may be translated), but not mid-call.
+    if ((changed.has('campaign') || changed.has('api') || (changed.has('lang') && this.#phase === 'idle')) && this.campaign) void this.#loadCampaign();
     if ((['campaign', 'api', 'showCount', 'countScope', 'ref'] as const).some((key) => changed.has(key))) this.#watchCount();
     this.#focusWasInside = this.matches(':focus-within');
   }
@@ -240,9 +255,14 @@ export class CallPower extends LitElement {
     return (this.api || scriptOrigin).replace(/\/+$/, '');
   }
 
-  get #lang(): Lang {
+  /** The page's language for the widget, if it says one we speak. */
+  get #pageLang() {
     // The property first: Lit reflects it to the attribute only after render() has run.
-    return toLang(this.lang || this.closest('[lang]')?.getAttribute('lang')) ?? this.#campaign?.locale ?? 'en';
+    return toLang(this.lang || this.closest('[lang]')?.getAttribute('lang'));
+  }
+
+  get #lang(): Lang {
+    return this.#pageLang ?? this.#campaign?.locale ?? 'en';
   }
 
   get #strings(): Strings {
@@ -274,11 +294,6 @@ export class CallPower extends LitElement {
     return validRef(this.ref ?? new URLSearchParams(location.search).get('ref'));
   }
 
-  /** Whether the caller asked to be called again (only ever when the campaign offers it). */
-  get #optedIn() {
-    return this.#again && !!this.#campaign?.callAgain;
-  }
-
   #go(phase: Phase) {
     this.#phase = phase;
     this.requestUpdate();
@@ -290,7 +305,7 @@ export class CallPower extends LitElement {
     this.#campaign = this.#shownError = undefined;
     this.#go('idle');
     try {
-      const campaign = await getCampaign(this.#base, this.campaign!);
+      const campaign = await getCampaign(this.#base, this.campaign!, this.#pageLang);
       if (load !== this.#loads) return;
       this.#campaign = campaign;
       if (campaign.status === 'active') this.#go('idle');
@@ -371,6 +386,7 @@ export class CallPower extends LitElement {
     }
     this.#busy = true;
     this.#call = this.#snapshot = this.#countNews = undefined;
+    this.#lost = false;
     this.#legsSeen.clear();
     this.#said.clear();
     this.#go('calling');
@@ -382,7 +398,9 @@ export class CallPower extends LitElement {
         district: this.#district || undefined,
         ref: this.#ref,
         meta: cleanMeta(this.meta, this.dataset),
-        callAgain: this.#optedIn || undefined,
+        // Only when the campaign offers it; still only a wish until the person who answers presses 1.
+        callAgain: (this.#again && !!this.#campaign?.callAgain) || undefined,
+        lang: this.#lang,
       });
       this.#busy = false;
       this.#emit('call-power-call-started', { campaign: this.campaign!, callId: this.#call.id, targets: this.#call.targets });
@@ -400,6 +418,10 @@ export class CallPower extends LitElement {
       this.#base,
       call.id,
       (snapshot) => this.#onSnapshot(call, snapshot),
+      () => {
+        this.#lost = true;
+        this.requestUpdate();
+      },
       (error) => {
         this.#stopWatch = undefined;
         this.#fail(error, () => this.#watch());
@@ -415,6 +437,7 @@ export class CallPower extends LitElement {
   /** Turns each snapshot of the call into leg events: the stream repeats state, events fire once. */
   #onSnapshot(call: PlacedCall, snapshot: CallSnapshot) {
     this.#snapshot = snapshot;
+    this.#lost = false;
     for (const leg of snapshot.legs) {
       const index = call.targets.findIndex((t) => t.id === leg.targetId);
       if (index < 0) continue;
@@ -455,27 +478,44 @@ export class CallPower extends LitElement {
     this.#go('done');
     this.#countBefore = this.#count?.completed;
     if (this.#stopCount) void this.#refreshCount(true);
+    for (const [id, outcome] of this.#said) {
+      const target = call.targets.find((t) => t.id === id)!;
+      if (!this.#legOf(target)?.outcome) void this.#send(target, outcome);
+    }
   }
 
   #outcomeOf(target: CallTarget) {
     return this.#legOf(target)?.outcome ?? this.#said.get(target.id);
   }
 
-  async #report(target: CallTarget, outcome: Outcome) {
-    const call = this.#call!;
-    if (this.#outcomeOf(target)) return;
-    const index = call.targets.indexOf(target);
-    // Shown at once, which also keeps a second tap from sending another report.
+  /** Whether the outcome of `target` is settled: stored on the server, or sent once the call ended. */
+  #settled(target: CallTarget) {
+    return !!this.#legOf(target)?.outcome || (this.#phase === 'done' && this.#said.has(target.id));
+  }
+
+  /**
+   * An outcome button. The server keeps the first report, so a choice made during the call is only
+   * held, and a mis-tap can be changed until the call ends (`#end` sends it then); after the call a
+   * choice is sent at once. One keyed in on the phone is stored first, and shown instead.
+   */
+  #choose(target: CallTarget, outcome: Outcome) {
+    if (this.#settled(target)) return;
     this.#said.set(target.id, outcome);
     this.#notice = '';
+    if (this.#phase === 'done') void this.#send(target, outcome);
     this.requestUpdate();
+  }
+
+  async #send(target: CallTarget, outcome: Outcome) {
+    const call = this.#call!;
+    const index = call.targets.indexOf(target);
     try {
       outcome = (await reportOutcome(this.#base, call.id, index, outcome)).outcome ?? outcome;
       // The caller may have started another call meanwhile: the event still tells the page.
       if (call === this.#call) this.#said.set(target.id, outcome);
       this.#emit('call-power-outcome', { callId: call.id, target, index, outcome });
     } catch (error) {
-      this.#said.delete(target.id);
+      if (call === this.#call) this.#said.delete(target.id);
       this.#fail(error);
     }
     this.requestUpdate();
@@ -496,7 +536,7 @@ export class CallPower extends LitElement {
     if (field) {
       this.#showFieldError(apiError, field);
     } else if (retry) {
-      this.#shownError = { error: apiError, retry, fallback };
+      this.#shownError = { error: apiError, retry: (retryAfter ?? 0) > retryWithin ? undefined : retry, fallback };
       this.#go('error');
     } else {
       this.#notice = message;
@@ -504,11 +544,10 @@ export class CallPower extends LitElement {
     this.#emit('call-power-error', { code, message, status, field, retryAfter });
   }
 
-  #message({ code, retryAfter }: ApiError, s = this.#strings): string {
-    const rtf = new Intl.RelativeTimeFormat(this.#lang);
-    const when =
-      retryAfter === undefined ? s.later : retryAfter < 60 ? rtf.format(retryAfter || 1, 'second') : rtf.format(Math.ceil(retryAfter / 60), 'minute');
-    return format(s[code], { when, phone: this.#phoneDisplay });
+  #message({ code, retryAfter, reason, limit }: ApiError, s = this.#strings): string {
+    const when = retryAfter === undefined ? s.later : new Intl.RelativeTimeFormat(this.#lang).format(...inUnits(retryAfter));
+    // Each limit in the caller's terms (`rate_limited_phone`…); the network's, and any other, is the plain `rate_limited`.
+    return format(s[`${code}_${reason}` as StringKey] ?? s[code], { when, limit, phone: this.#phoneDisplay });
   }
 
   get #phoneDisplay() {
@@ -555,10 +594,19 @@ export class CallPower extends LitElement {
     return this.#snapshot?.legs.find((l) => l.targetId === target.id);
   }
 
-  /** The office being dialed, else the next one still to call. */
+  get #targets() {
+    return this.#call?.targets ?? this.#lookup?.targets ?? [];
+  }
+
+  /** The office the phone is on, being connected to it or asking how it went; never one the server has only queued. */
   #activeTarget(): CallTarget | undefined {
-    const targets = this.#call?.targets ?? [];
-    return targets.find((t) => isActive(this.#legOf(t)?.status)) ?? targets.find((t) => !this.#legOf(t));
+    const snapshot = this.#snapshot;
+    return this.#phase === 'calling' && (snapshot?.phase === 'office' || snapshot?.phase === 'outcome') ? this.#targets[snapshot.phaseLeg!] : undefined;
+  }
+
+  /** The next office still to call, after the active one. */
+  #nextTarget(active: CallTarget | undefined) {
+    return this.#targets.find((t) => t !== active && !isFinal(this.#legOf(t)?.status ?? 'queued'));
   }
 
   #countText(s: Strings, { calls, completed }: Count) {
@@ -572,57 +620,58 @@ export class CallPower extends LitElement {
     const shown = this.#shownError;
     const phase = this.#phase;
     const count = this.#count;
+    // The form shows at once (taking input, its button disabled until the campaign has loaded), so that
+    // loading the campaign moves nothing on the page.
     return html`
       <div class="root" lang=${this.#lang}>
-        <slot name="heading">${campaign ? html`<h2>${campaign.name}</h2>` : nothing}</slot>
-        ${count && this.showCount ? html`<p part="count">${this.#countText(s, count)}</p>` : nothing}
-        ${campaign && !shown && phase !== 'done' && this.layout !== 'compact' ? html`<slot name="intro"><p>${s.intro}</p></slot>` : nothing}
+        <slot name="heading">${campaign || !shown ? html`<h2>${campaign?.name ?? s.loading}</h2>` : nothing}</slot>
+        ${this.showCount ? html`<p part="count">${count ? this.#countText(s, count) : '\u00a0'}</p>` : nothing}
+        ${!shown && phase !== 'done' && this.layout !== 'compact' ? html`<slot name="intro"><p>${s.intro}</p></slot>` : nothing}
         ${phase === 'confirm'
           ? this.#renderConfirm(s)
           : phase === 'calling'
             ? this.#renderCalling(s)
             : phase === 'done'
               ? this.#renderDone(s)
-              : !shown && campaign && this.#renderForm(s)}
+              : shown
+                ? nothing
+                : this.#renderForm(s)}
         <div part="status" role="status" aria-live="polite">
-          ${shown ? html`<p part="error">${this.#message(shown.error, s)}</p>` : this.#statusText(s)}
+          ${shown ? html`<p part="error" tabindex="-1" ?data-focus=${!shown.retry}>${this.#message(shown.error, s)}</p>` : this.#statusText(s)}
         </div>
-        ${shown
-          ? html`
-              <div class="actions"><button part="button" data-focus @click=${shown.retry}>${s.retry}</button></div>
-              ${shown.fallback ? html`<slot></slot>` : nothing}
-            `
-          : nothing}
+        ${shown?.retry ? html`<div class="actions"><button part="button" data-focus @click=${shown.retry}>${s.retry}</button></div>` : nothing}
+        ${shown?.fallback ? html`<slot></slot>` : nothing}
       </div>
     `;
   }
 
   #statusText(s: Strings) {
     const phase = this.#phase;
-    if (!this.#campaign) return s.loading;
     if (this.#busy && phase !== 'calling') return s.lookingUp;
     if (phase !== 'calling' && phase !== 'done') return nothing;
     const news = this.#countNews;
     // Apart, so that a screen reader announces a notice or a new count rather than the whole region again.
-    return html`${phase === 'done' ? this.#doneText(s) : this.#progressText(s)} ${this.#notice} ${news ? this.#countText(s, news) : ''}`;
+    return html`${phase === 'done' ? this.#doneText(s) : this.#lost ? s.reconnecting : this.#progressText(s)} ${this.#notice} ${news ? this.#countText(s, news) : ''}`;
   }
 
+  /** Offices reached: those that answered, less any the caller said no one answered at. */
   #doneText(s: Strings) {
-    const reached = this.#snapshot!.legs.filter((l) => answered(l.status)).length;
-    return `${format(s.done, { count: reached, total: this.#call!.targets.length })} ${this.#redirect ? s.redirecting : ''}`;
+    const targets = this.#targets;
+    const reached = targets.filter((t) => answered(this.#legOf(t)?.status) && this.#outcomeOf(t) !== 'unavailable').length;
+    return `${format(s.done, { count: reached, total: targets.length })} ${this.#redirect ? s.redirecting : ''}`;
   }
 
+  /** What the phone is doing, from the call's `phase` (the legs alone run ahead of it). */
   #progressText(s: Strings) {
     const snapshot = this.#snapshot;
     if (!snapshot || snapshot.status === 'queued') return s.placing;
-    if (snapshot.status === 'ringing') return format(s.ringingYou, { phone: this.#phoneDisplay });
+    const { phase } = snapshot;
     const target = this.#activeTarget();
-    const leg = target && this.#legOf(target);
-    const name = target && `${target.title} ${target.name}`;
-    return format(
-      !target ? s.onTheLine : leg?.status === 'in-progress' ? s.legTalking : leg ? s.legRinging : snapshot.legs.length ? s.next : s.onTheLine,
-      { name: name ?? '' },
-    );
+    const status = target && this.#legOf(target)?.status;
+    // A leg that ended reads as it did until the phone moves on (to the outcome question, or the next office).
+    const talking = status === 'in-progress' || answered(status);
+    const key = phase === 'calling' ? 'ringingYou' : phase === 'office' ? (talking ? 'legTalking' : 'legRinging') : (phase as StringKey);
+    return format(s[key] ?? '', { name: target && `${target.title} ${target.name}`, phone: this.#phoneDisplay });
   }
 
   #renderField(field: 'phone' | 'zip', s: Strings, hint?: string) {
@@ -653,7 +702,7 @@ export class CallPower extends LitElement {
 
   #renderForm(s: Strings) {
     const phone = this.#phoneCheck;
-    const again = this.#campaign!.callAgain;
+    const again = this.#campaign?.callAgain;
     return html`
       <form part="form" novalidate @submit=${this.#onSubmit}>
         ${this.#renderField('phone', s, phone.ok ? format(s.phoneReady, { phone: phone.display }) : s.phoneHint)}
@@ -666,18 +715,18 @@ export class CallPower extends LitElement {
               </label>
             `
           : nothing}
-        <button part="button">${s.submit}</button>
+        <button part="button" ?disabled=${!this.#campaign}>${s.submit}</button>
       </form>
     `;
   }
 
   #renderTargets(s: Strings, label: string, targets: readonly CallTarget[], status?: (target: CallTarget) => string | undefined) {
-    const active = this.#phase === 'calling' ? this.#activeTarget() : undefined;
+    const active = this.#activeTarget();
     return html`
       <ul part="targets" aria-label=${label}>
         ${targets.map(
           (t, i) => html`
-            <li part="target" aria-current=${t === active && this.#legOf(t) ? 'step' : nothing}>
+            <li part="target" aria-current=${t === active ? 'step' : nothing}>
               <span><span class="name" id="name-${i}">${t.title} ${t.name}</span> ${[t.party, t.district || t.state].filter(Boolean).join(' · ')}</span>
               ${status ? html`<span><span class="dot"></span>${status(t)}</span>${this.#renderOutcome(s, t, i)}` : nothing}
             </li>
@@ -687,22 +736,40 @@ export class CallPower extends LitElement {
     `;
   }
 
-  /** Once an office answered, how did it go? The first answer counts, whether keyed on the phone or tapped here. */
+  /** Once an office answered, how did it go? One tab stop, on the chosen answer (else the first); arrow keys move along. */
   #renderOutcome(s: Strings, target: CallTarget, i: number) {
     if (!answered(this.#legOf(target)?.status)) return nothing;
     const chosen = this.#outcomeOf(target);
+    const settled = this.#settled(target);
     return html`
-      <div class="actions outcome" role="group" aria-labelledby="name-${i} ask-${i}">
+      <div class="actions outcome" role="toolbar" aria-labelledby="name-${i} ask-${i}" @keydown=${this.#rove}>
         <span id="ask-${i}">${s.outcomeAsk}</span>
         ${outcomes.map(
           (outcome) => html`
-            <button part="button secondary outcome" aria-pressed=${outcome === chosen} aria-disabled=${!!chosen} @click=${() => this.#report(target, outcome)}>
+            <button
+              part="button secondary outcome"
+              tabindex=${outcome === (chosen ?? 'spoke') ? 0 : -1}
+              aria-pressed=${outcome === chosen}
+              aria-disabled=${settled}
+              @click=${() => this.#choose(target, outcome)}
+            >
               ${s[`outcome-${outcome}`]}
             </button>
           `,
         )}
       </div>
     `;
+  }
+
+  /** A roving tabindex: the arrow keys move the group's one tab stop along its buttons. */
+  #rove(event: KeyboardEvent) {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? 2 : 0;
+    if (!step) return;
+    event.preventDefault();
+    const buttons = [...(event.currentTarget as HTMLElement).querySelectorAll('button')];
+    const next = buttons[(buttons.indexOf(event.target as HTMLButtonElement) + step) % 3]!;
+    for (const button of buttons) button.tabIndex = button === next ? 0 : -1;
+    next.focus();
   }
 
   #renderConfirm(s: Strings) {
@@ -736,18 +803,30 @@ export class CallPower extends LitElement {
     `;
   }
 
-  /** The offices with how each is doing; `fallback` names those never dialed (once the call is over). */
+  /**
+   * The offices with how each is doing; `fallback` names those never dialed (once the call is over).
+   * A leg the server has started before the phone got to it still shows as up next.
+   */
   #renderLegs(s: Strings, fallback?: 'not-called') {
-    const targets = this.#call?.targets ?? this.#lookup?.targets ?? [];
-    const next = this.#activeTarget() ?? targets[0];
-    return this.#renderTargets(s, s.callHeading, targets, (t) => {
+    const active = this.#activeTarget();
+    const next = this.#nextTarget(active);
+    return this.#renderTargets(s, s.callHeading, this.#targets, (t) => {
       const status = this.#legOf(t)?.status;
-      return s[answered(status) ? 'completed' : (status ?? fallback ?? (t === next ? 'pending' : 'waiting'))];
+      return s[
+        answered(status)
+          ? 'completed'
+          : t === active
+            ? (status ?? 'ringing')
+            : status && isFinal(status)
+              ? status
+              : (fallback ?? (t === next ? 'pending' : 'waiting'))
+      ];
     });
   }
 
   #renderCalling(s: Strings) {
-    const target = this.#activeTarget() ?? this.#lookup?.targets[0];
+    const active = this.#activeTarget();
+    const target = active ?? this.#nextTarget(active) ?? this.#targets.at(-1);
     const script = this.#campaign?.script;
     return html`
       <h3 tabindex="-1" data-focus>${s.callHeading}</h3>
@@ -764,14 +843,16 @@ export class CallPower extends LitElement {
   #renderDone(s: Strings) {
     const { nextStep: step, callAgain } = this.#campaign!;
     const url = safeUrl(step?.url);
+    // Confirmed on the phone (at the gate after ticking the box, or when offered at the end), not merely ticked.
+    const optedIn = this.#snapshot?.optedIn && callAgain;
     return html`
       <h3 tabindex="-1" data-focus>${s.thanks}</h3>
       <slot name="thank-you"></slot>
-      ${this.#renderLegs(s, 'not-called')} ${this.#optedIn ? html`<p>${format(s.callingAgain, callAgain!)}</p>` : nothing}
+      ${this.#renderLegs(s, 'not-called')} ${optedIn ? html`<p>${format(s.callingAgain, optedIn)}</p>` : nothing}
       ${step?.kind === 'share'
         ? this.#renderShare(s, step)
         : step?.kind === 'again'
-          ? this.#optedIn
+          ? optedIn
             ? nothing
             : html`
                 <div class="actions">

@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { CallPower } from '../../widget/call-power.ts';
-import { $, text, type, until } from './helpers.ts';
+import { $, loaded, text, type } from './helpers.ts';
 
 // The built embed, dist/call-power.js, as a campaign page loads it (web-test-runner.config.mjs
 // rebuilds it when it is missing or older than its sources).
@@ -12,7 +12,7 @@ describe('dist/call-power.js', () => {
 
   it('is accessible, and finds its API at the origin it was loaded from', async () => {
     const el = await fixture<CallPower>(html`<call-power campaign="demo"></call-power>`);
-    await until(el, () => $(el, 'form'), 'the form');
+    await loaded(el);
     await expect(el).to.be.accessible();
   });
 
@@ -31,7 +31,7 @@ describe('dist/call-power.js', () => {
 
   it('validates numbers with its sliced metadata', async () => {
     const el = await fixture<CallPower>(html`<call-power campaign="demo"></call-power>`);
-    await until(el, () => $(el, 'form'), 'the form');
+    await loaded(el);
     type(el, 'phone', '+1 415 555 2671');
     await el.updateComplete;
     expect(text($(el, '#phone-hint'))).to.equal('We’ll call you at (415) 555-2671.');

@@ -129,7 +129,7 @@ describe('<call-power>', () => {
     const started = next(el, 'call-power-call-started');
     button(el, 'Call me now').click();
     const { callId } = (await started).detail;
-    expect((await sent(callId)).body).to.deep.equal({ phone: phones.auto, zip: '94110', district: 'CA-12' });
+    expect((await sent(callId)).body).to.deep.equal({ phone: phones.auto, zip: '94110', district: 'CA-12', lang: 'en' });
   });
 
   it('goes back to the form, keeping what was typed', async () => {
@@ -142,12 +142,13 @@ describe('<call-power>', () => {
     expect($<HTMLInputElement>(el, '#zip').value).to.equal('10001');
   });
 
-  it('calls: rings the caller, shows the script and each office’s progress, then says thanks', async () => {
+  it('calls: shows what the phone is doing at each step, the script and each office’s progress, then says thanks', async () => {
     const el = await widget();
     const legStarts: CustomEvent[] = [];
     const legEnds: CustomEvent[] = [];
     document.addEventListener('call-power-leg-started', (e) => legStarts.push(e));
     document.addEventListener('call-power-leg-ended', (e) => legEnds.push(e));
+    const labels = () => $$(el, '[part~="target"] > span:nth-of-type(2)').map(text);
 
     const { callId, targets, campaign } = await startCall(el);
     expect(campaign).to.equal('demo');
@@ -161,7 +162,11 @@ describe('<call-power>', () => {
     await until(el, () => status(el).startsWith('We’re calling you'), 'ringing the caller');
     expect(status(el)).to.equal('We’re calling you at (202) 555-0100. Answer, then press 1.');
 
-    await step(callId, 2);
+    await step(callId);
+    await until(el, () => status(el) === 'Listen, then press 1 to be connected.', 'at the press-1 gate');
+    expect(labels()).to.deep.equal(['Up next', 'Later', 'Later']);
+
+    await step(callId);
     await until(el, () => status(el).startsWith('Connecting'), 'first office ringing');
     expect(status(el)).to.equal('Connecting you to Senator Charles Schumer…');
     expect(legStarts.map((e) => e.detail)).to.deep.equal([{ callId, target: targets[0], index: 0 }]);
@@ -173,19 +178,31 @@ describe('<call-power>', () => {
     expect(text($(el, '[aria-current="step"]'))).to.contain('Connected');
     await expect(el).to.be.accessible();
 
+    // The phone asks how it went before it dials on: the next office is not "Connecting… Ringing" yet.
     await step(callId);
     await until(el, () => legEnds.length === 1, 'first leg ended');
     expect(legEnds[0]!.detail).to.deep.equal({ callId, target: targets[0], index: 0, status: 'completed', duration: 40 });
-    expect(status(el)).to.equal('Next: Senator Kirsten Gillibrand.');
-    expect(text($(el, '[part~="script"]'))).to.contain('Senator Kirsten Gillibrand');
+    expect(status(el)).to.equal('How did your call to Senator Charles Schumer go? Answer on your phone or here.');
+    expect(labels()).to.deep.equal(['Done', 'Up next', 'Later']);
+    expect(text($(el, '[aria-current="step"]'))).to.contain('Charles Schumer');
 
-    await step(callId, 2);
+    await step(callId);
+    await until(el, () => status(el).startsWith('Connecting'), 'second office ringing');
+    expect(status(el)).to.equal('Connecting you to Senator Kirsten Gillibrand…');
+    expect(text($(el, '[part~="script"]'))).to.contain('Senator Kirsten Gillibrand');
+    expect(labels()).to.deep.equal(['Done', 'Ringing', 'Up next']);
+
+    await step(callId);
     await until(el, () => legEnds.length === 2, 'second leg busy');
     expect(legEnds[1]!.detail.status).to.equal('busy');
-    expect(text($$(el, '[part~="target"]')[1])).to.contain('Busy');
+    expect(labels()).to.deep.equal(['Done', 'Busy', 'Ringing']);
+
+    // After the last office: goodbye, not "Stay on the line while we connect you".
+    await step(callId, 3);
+    await until(el, () => status(el) === 'That was the last office. Thank you!', 'goodbye');
 
     const ended = next(document, 'call-power-call-ended');
-    await step(callId, 4);
+    await step(callId);
     const { detail } = await ended;
     await el.updateComplete;
     expect(detail.callId).to.equal(callId);
@@ -286,7 +303,7 @@ describe('<call-power>', () => {
     await el.updateComplete;
     const started = next(el, 'call-power-call-started');
     button(el, 'Call me now').click();
-    expect((await sent((await started).detail.callId)).body).to.deep.equal({ phone: phones.auto });
+    expect((await sent((await started).detail.callId)).body).to.deep.equal({ phone: phones.auto, lang: 'en' });
     await until(el, () => inState(el, 'done'), 'done');
   });
 });

@@ -2,8 +2,10 @@
 // It implements the public API the widget talks to (campaigns, targets, calls, call events over SSE,
 // leg outcomes, live counts, the error envelope) with fixtures chosen by campaign id, ZIP code and
 // phone number, and refuses what the real server would (bad referral codes, oversized metadata).
-// Tests drive "manual" calls a step at a time through POST /fake/calls/:id/step and read what the
-// widget sent through GET /fake/calls/last and /fake/calls/:id.
+// Tests drive "manual" calls a step at a time through POST /fake/calls/:id/step, take the server down
+// and up again through POST /fake/calls/:id/restart, and read what the widget sent through
+// GET /fake/calls/last, /fake/calls/:id and /fake/campaign-requests. For the demo page
+// (examples/index.html, as test/widget/layout.test.ts loads it) it serves /demo/counts.
 import { PassThrough } from 'node:stream';
 
 const senators = {
@@ -53,16 +55,31 @@ const campaigns = {
     nextStep: { kind: 'again', text: 'Or call again tomorrow.' },
   },
   share: { ...base, id: 'share', name: 'Share next', nextStep: { kind: 'share', text: 'I called Congress.' } },
+  // Served after a second, so that a test sees the widget while its campaign loads.
+  slow: { ...base, id: 'slow', name: 'Slow to load' },
   // Only test/widget/count.test.ts places calls here: its figures must not move under it.
   counter: { ...base, id: 'counter', name: 'Counted' },
   paused: { ...base, id: 'paused', name: 'Paused', status: 'paused' },
   archived: { ...base, id: 'archived', name: 'Archived', status: 'archived' },
 };
 
-const fail = (ctx, status, code, field, headers = {}) => {
+/** What `GET /api/campaigns/:id?lang=es` returns in Spanish, as the server does for a campaign that has it. */
+const inSpanish = {
+  demo: {
+    script: 'Hola, me llamo … y vivo en su distrito. Llamo a {title} {name} para pedir su apoyo.',
+    nextStep: { kind: 'again', text: 'Vuelve a llamar mañana para mantener la presión.' },
+  },
+  again: {
+    name: 'Llama otra vez',
+    callAgain: { description: 'cada día laborable entre las 10 y las 16 h' },
+    nextStep: { kind: 'again', text: 'O vuelve a llamar mañana.' },
+  },
+};
+
+const fail = (ctx, status, code, field, headers = {}, extra = {}) => {
   ctx.status = status;
   ctx.set(headers);
-  ctx.body = { error: { code, message: `fake ${code}`, ...(field && { field }) } };
+  ctx.body = { error: { code, message: `fake ${code}`, ...(field && { field }), ...extra } };
 };
 
 /** ZIP 94110 spans CA-11 and CA-12; 00000 is unknown; 50300 is served only after a delay; any other ZIP is NY-12. */
@@ -77,35 +94,59 @@ function lookup(campaign, zip, district) {
 }
 
 /**
- * The snapshots a call goes through: ring the caller, then each office in turn (the second is busy).
- * `keyed` is the outcome the caller keys in on the phone after each office that answered.
+ * The snapshots a call goes through, with the phone's `phase` as the server reports it: ring the
+ * caller, the press-1 gate, then each office in turn (the second is busy), the "how did it go?"
+ * question after each office that answered, the call-again offer (when the campaign has one and the
+ * supporter is not opted in), goodbye, and the end. As on the server, the leg of the next office
+ * starts with the step that dials it, which follows the busy office's end at once.
+ * `keyed` is the outcome the caller keys in on the phone after each office that answered; `optedIn`
+ * says when the supporter confirms call-again on the phone: `gate` (1 at the gate, after ticking the
+ * box), `offer` (1 when offered) or never.
  */
-function timeline(id, targets, callerAnswers, keyed = null) {
-  const steps = [{ status: 'queued', legs: [] }, { status: 'ringing', legs: [] }];
-  if (!callerAnswers) return [...steps, { status: 'no-answer', legs: [] }].map((s) => ({ id, ...s }));
+function timeline(id, targets, callerAnswers, { keyed = null, optedIn, offered = false } = {}) {
+  const steps = [
+    { status: 'queued', phase: 'calling', legs: [] },
+    { status: 'ringing', phase: 'calling', legs: [] },
+  ];
+  if (!callerAnswers) return [...steps, { status: 'no-answer', phase: 'ended', legs: [] }].map((s) => ({ id, optedIn: false, ...s }));
   const legs = [];
-  const push = (status, leg) => steps.push({ status, legs: leg ? [...legs.slice(0, -1), leg] : [...legs] });
-  push('in-progress');
+  let opted = false;
+  const push = (phase, phaseLeg, status = 'in-progress') =>
+    steps.push({ status, phase, ...(phaseLeg === undefined ? {} : { phaseLeg }), optedIn: opted, legs: legs.map((leg) => ({ ...leg })) });
+  push('gate');
+  opted = optedIn === 'gate';
   targets.forEach((target, i) => {
-    // With a keyed outcome, the last office's leg ends `answered`, as Twilio reports some hang-ups.
-    const answered = keyed && i === targets.length - 1 ? 'answered' : 'completed';
-    const ending = i === 1 ? { status: 'busy', duration: 0 } : { status: answered, duration: 40 + i };
+    const busy = i === 1;
     legs.push({ targetId: target.id, status: 'ringing', duration: null, outcome: null });
-    push('in-progress');
-    if (i !== 1) push('in-progress', { targetId: target.id, status: 'in-progress', duration: null, outcome: null });
-    legs[legs.length - 1] = { targetId: target.id, ...ending, outcome: i !== 1 ? keyed : null };
-    push('in-progress');
+    push('office', i);
+    if (busy) {
+      legs[i] = { ...legs[i], status: 'busy', duration: 0 };
+      return;
+    }
+    legs[i] = { ...legs[i], status: 'in-progress' };
+    push('office', i);
+    // With a keyed outcome, the last office's leg ends `answered`, as Twilio reports some hang-ups.
+    legs[i] = { ...legs[i], status: keyed && i === targets.length - 1 ? 'answered' : 'completed', duration: 40 + i };
+    push('outcome', i);
+    if (keyed) legs[i].outcome = keyed;
   });
-  push('completed');
+  if (offered && !opted) {
+    push('offer');
+    opted = optedIn === 'offer';
+  }
+  push('goodbye');
+  push('ended', undefined, 'completed');
   return steps.map((s) => ({ id, ...s }));
 }
 
 /**
  * Phones choose how a call behaves: …0100 waits for /fake steps, …0111 never answers,
- * …0122 has no event stream (the widget must poll), …0133 is refused, …0144 is rate limited,
- * …0155 finds the campaign paused, …0166 keys in "voicemail" after each office that answered (the last
- * of which Twilio reports `answered`);
- * any other number runs the whole call by itself.
+ * …0122 has no event stream (the widget must poll), …0133 is refused, …0144 is rate limited for its
+ * network (for two minutes), …0177 for its number (3 calls a day, for hours), …0155 finds the campaign
+ * paused, …0166 keys in "voicemail" after each office that answered (the last of which Twilio reports
+ * `answered`), …0188 presses 1 when offered call-again at the end, …0189 does not press 1 at the gate to
+ * confirm a ticked call-again box (every other answering phone does); any other number runs the whole
+ * call by itself.
  */
 const phones = {
   manual: '+12025550100',
@@ -115,13 +156,17 @@ const phones = {
   limited: '+12025550144',
   paused: '+12025550155',
   keyed: '+12025550166',
+  perDay: '+12025550177',
+  optsIn: '+12025550188',
+  declines: '+12025550189',
 };
 
 const final = (status) => !['queued', 'ringing', 'in-progress'].includes(status);
 
 /** Why the server would refuse a call's referral code, metadata or opt-in (server limits), if it would. */
-function badExtras({ ref, meta, callAgain }, campaign) {
+function badExtras({ ref, meta, callAgain, lang }, campaign) {
   if (ref !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(ref)) return 'ref';
+  if (lang !== undefined && lang !== 'en' && lang !== 'es') return 'lang';
   if (callAgain !== undefined && (callAgain !== true || !campaign.callAgain)) return 'callAgain';
   if (meta === undefined) return undefined;
   const entries = meta && typeof meta === 'object' ? Object.entries(meta) : null;
@@ -138,6 +183,8 @@ export function fakeApi({ stepMs = 25 } = {}) {
   /** Count requests since the last reset, and calls placed before it (which no longer count). */
   let countLog = [];
   let countedFrom = 0;
+  /** Every campaign read, as `id?query`, for tests to see the language asked for. */
+  const campaignLog = [];
 
   /** The call as the API shows it: its current step, with the outcomes reported through the API. */
   const view = (call) => {
@@ -163,13 +210,16 @@ export function fakeApi({ stepMs = 25 } = {}) {
 
   return async function fakeApiMiddleware(ctx, next_) {
     const path = ctx.path;
-    if (!path.startsWith('/api/') && !path.startsWith('/fake/')) return next_();
+    if (!/^\/(api|fake|demo)\//.test(path)) return next_();
     let m;
     if ((m = path.match(/^\/api\/campaigns\/([^/]+)$/))) {
       const campaign = campaigns[m[1]];
+      campaignLog.push(`${m[1]}${ctx.querystring ? `?${ctx.querystring}` : ''}`);
       if (m[1] === 'down') return fail(ctx, 503, 'unavailable');
       if (!campaign) return fail(ctx, 404, 'not_found');
-      ctx.body = campaign;
+      if (ctx.query.lang !== undefined && ctx.query.lang !== 'en' && ctx.query.lang !== 'es') return fail(ctx, 422, 'invalid_query', 'lang');
+      if (campaign.id === 'slow') await sleep(1000);
+      ctx.body = { ...campaign, ...(ctx.query.lang === 'es' && inSpanish[campaign.id]) };
       return;
     }
     if ((m = path.match(/^\/api\/campaigns\/([^/]+)\/targets$/))) {
@@ -190,7 +240,9 @@ export function fakeApi({ stepMs = 25 } = {}) {
       const bad = badExtras(body, campaign);
       if (bad) return fail(ctx, 422, 'invalid_body', bad);
       if (!/^\+1\d{10}$/.test(body.phone) || body.phone === phones.refused) return fail(ctx, 422, 'invalid_phone', 'phone');
-      if (body.phone === phones.limited) return fail(ctx, 429, 'rate_limited', undefined, { 'Retry-After': '120' });
+      if (body.phone === phones.limited) return fail(ctx, 429, 'rate_limited', undefined, { 'Retry-After': '120' }, { reason: 'network', limit: 10, retryAfter: 120 });
+      // No Retry-After header here: as a cross-origin page that is not shown it, the widget reads the body.
+      if (body.phone === phones.perDay) return fail(ctx, 429, 'rate_limited', undefined, {}, { reason: 'phone', limit: 3, retryAfter: 30000 });
       if (body.phone === phones.paused) return fail(ctx, 409, 'campaign_paused');
       const found = lookup(campaign, body.zip, body.district);
       if (found.split && !body.district) return fail(ctx, 422, 'district_required', 'district');
@@ -198,8 +250,12 @@ export function fakeApi({ stepMs = 25 } = {}) {
       const seq = ++next;
       const id = `call-${seq}-${Math.random().toString(36).slice(2, 10)}`;
       const mode = Object.keys(phones).find((k) => phones[k] === body.phone) ?? 'auto';
-      const steps = timeline(id, targets, mode !== 'unanswered', mode === 'keyed' ? 'voicemail' : null);
-      calls.set(id, { id, seq, campaignId: campaign.id, mode, body, targets, steps, at: 0, listeners: new Set(), reported: new Map(), reports: [] });
+      const steps = timeline(id, targets, mode !== 'unanswered', {
+        keyed: mode === 'keyed' ? 'voicemail' : null,
+        optedIn: mode === 'optsIn' ? 'offer' : body.callAgain && mode !== 'declines' ? 'gate' : undefined,
+        offered: !!campaign.callAgain,
+      });
+      calls.set(id, { id, seq, campaignId: campaign.id, mode, body, targets, steps, at: 0, listeners: new Set(), streams: new Set(), reported: new Map(), reports: [] });
       ctx.status = 201;
       ctx.body = { call: { id, status: 'queued', targets } };
       return;
@@ -211,9 +267,15 @@ export function fakeApi({ stepMs = 25 } = {}) {
       ctx.body = count(m[1], ctx.query.ref);
       return;
     }
+    if ((m = path.match(/^\/api\/calls\/([^/]+)(\/events)?$/)) && calls.get(m[1])?.down) {
+      // The server is down: the connection is dropped, as a browser sees a refused one.
+      ctx.respond = false;
+      ctx.req.socket.destroy();
+      return;
+    }
     if ((m = path.match(/^\/api\/calls\/([^/]+)$/))) {
       const call = calls.get(m[1]);
-      if (!call) return fail(ctx, 404, 'not_found');
+      if (!call || call.forgotten) return fail(ctx, 404, 'not_found');
       // Polled calls move four steps per request, so a test sees legs begin and end between polls.
       if (call.mode === 'polling') for (let i = 0; i < 3; i++) advance(call);
       ctx.body = call.mode === 'polling' ? advance(call) : view(call);
@@ -235,9 +297,24 @@ export function fakeApi({ stepMs = 25 } = {}) {
     }
     if ((m = path.match(/^\/api\/calls\/([^/]+)\/events$/))) {
       const call = calls.get(m[1]);
-      if (!call) return fail(ctx, 404, 'not_found');
+      if (!call || call.forgotten) return fail(ctx, 404, 'not_found');
       if (call.mode === 'polling') return fail(ctx, 500, 'internal');
       streamCall(ctx, call, call.mode === 'manual' ? 0 : stepMs, advance, view);
+      return;
+    }
+    // As a server that is stopping: ends the call's streams with `event: restarting`, is down for `down`
+    // milliseconds (dropping connections), and comes back without the call when `forget` is set.
+    if ((m = path.match(/^\/fake\/calls\/([^/]+)\/restart$/)) && ctx.method === 'POST') {
+      const call = calls.get(m[1]);
+      if (!call) return fail(ctx, 404, 'not_found');
+      const { down = 0, forget = false } = (await readJson(ctx.req)) ?? {};
+      for (const end of call.streams) end();
+      call.down = true;
+      setTimeout(() => {
+        call.down = false;
+        call.forgotten = forget;
+      }, down);
+      ctx.status = 204;
       return;
     }
     if ((m = path.match(/^\/fake\/calls\/([^/]+)\/step$/)) && ctx.method === 'POST') {
@@ -265,9 +342,19 @@ export function fakeApi({ stepMs = 25 } = {}) {
       ctx.body = countLog;
       return;
     }
+    if (path === '/fake/campaign-requests') {
+      ctx.body = campaignLog;
+      return;
+    }
+    if (path === '/demo/counts') {
+      ctx.body = { targets: [] };
+      return;
+    }
     return next_();
   };
 }
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Server-sent events: the current snapshot now, then every change; closed after a final status. */
 function streamCall(ctx, call, stepMs, advance, view) {
@@ -278,19 +365,26 @@ function streamCall(ctx, call, stepMs, advance, view) {
   ctx.status = 200;
   ctx.body = stream;
   let timer;
+  const close = () => {
+    clearInterval(timer);
+    call.listeners.delete(send);
+    call.streams.delete(restart);
+  };
   const send = (snapshot) => {
     stream.write(`event: call\ndata: ${JSON.stringify(snapshot)}\n\n`);
     if (final(snapshot.status)) {
-      clearInterval(timer);
-      call.listeners.delete(send);
+      close();
       stream.end();
     }
   };
+  // What the server sends as it stops: EventSource comes back after `retry` milliseconds.
+  const restart = () => {
+    close();
+    stream.end('event: restarting\ndata: \nretry: 2000\n\n');
+  };
   call.listeners.add(send);
-  ctx.req.on('close', () => {
-    clearInterval(timer);
-    call.listeners.delete(send);
-  });
+  call.streams.add(restart);
+  ctx.req.on('close', close);
   send(view(call));
   if (stepMs) timer = setInterval(() => advance(call), stepMs);
 }

@@ -1,6 +1,6 @@
 import { expect, fixtureSync, html } from '@open-wc/testing';
 import type { CallPower } from '../../widget/call-power.ts';
-import { $, button, inState, lookUp, next, until } from './helpers.ts';
+import { $, button, inState, loaded, lookUp, next, until } from './helpers.ts';
 
 // No static import of define.ts: these tests start before <call-power> exists, as when the script
 // loads late, is blocked, or comes after the element in the page.
@@ -25,7 +25,7 @@ describe('<call-power> fallback content', () => {
     await expect(el).to.be.accessible();
 
     await import('../../widget/define.ts');
-    await until(el, () => $(el, 'form'), 'the widget');
+    await loaded(el);
     expect(shown(fallback)).to.be.false;
     expect(shown(heading)).to.be.true;
     expect(shown(thanks)).to.be.false;

@@ -10,6 +10,9 @@ export const phones = {
   limited: '+12025550144',
   paused: '+12025550155',
   keyed: '+12025550166',
+  perDay: '+12025550177',
+  optsIn: '+12025550188',
+  declines: '+12025550189',
   auto: '+12025550199',
 };
 
@@ -36,11 +39,14 @@ export async function until(el: CallPower, predicate: () => unknown, message: st
   await el.updateComplete;
 }
 
+/** Resolves once the widget's campaign has loaded: the form (shown at once) can be sent. */
+export const loaded = (el: CallPower) => until(el, () => has(el, 'form button:enabled'), 'campaign loaded');
+
 /** A widget for `campaign`, once its campaign has loaded. */
 export async function widget(campaign = 'demo', attrs: Record<string, string> = {}) {
   const el = await fixture<CallPower>(html`<call-power campaign=${campaign}></call-power>`);
   for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
-  await until(el, () => !status(el).includes('Loading') && !status(el).includes('Cargando'), 'campaign loaded');
+  await loaded(el);
   return el;
 }
 
@@ -76,6 +82,11 @@ export const next = <K extends keyof GlobalEventHandlersEventMap>(target: EventT
 
 export async function step(callId: string, times = 1) {
   for (let i = 0; i < times; i++) await fetch(`/fake/calls/${callId}/step`, { method: 'POST' });
+}
+
+/** Stops the fake server as a restart does: it ends the call's streams, is down `down` ms, and may come back without the call. */
+export async function restart(callId: string, options: { down: number; forget?: boolean }) {
+  await fetch(`/fake/calls/${callId}/restart`, { method: 'POST', body: JSON.stringify(options) });
 }
 
 /** What the widget sent to place call `callId`, and the outcomes it reported (the fake API's record). */

@@ -1,9 +1,16 @@
 import { expect, fixtureSync, html } from '@open-wc/testing';
 import '../../widget/define.ts';
 import type { CallPower } from '../../widget/call-power.ts';
-import { $, button, callThrough, lookUp, phones, status, submit, text, until, widget } from './helpers.ts';
+import { stringsFor, type StringKey } from '../../widget/internal/strings.ts';
+import { $, button, callThrough, inState, loaded, lookUp, phones, sent, startCall, status, step, submit, text, until, widget } from './helpers.ts';
 
-const loaded = (el: CallPower) => until(el, () => $(el, 'form'), 'form');
+/** Moves a manual call one step on and waits for the status to show it; returns the new status. */
+async function stepAndWait(el: CallPower, callId: string) {
+  const before = status(el);
+  await step(callId);
+  await until(el, () => status(el) !== before, 'the next step');
+  return status(el);
+}
 
 describe('<call-power> languages', () => {
   it('is accessible in Spanish', async () => {
@@ -52,11 +59,58 @@ describe('<call-power> languages', () => {
   it('offers to call again, and asks how each call went, in Spanish', async () => {
     const el = await widget('again', { lang: 'es' });
     await el.updateComplete;
-    expect(text($(el, '.check'))).to.equal('Llámame otra vez every weekday between 10 am and 4 pm');
+    // The schedule comes from the campaign, read in Spanish.
+    expect(text($(el, '.check'))).to.equal('Llámame otra vez cada día laborable entre las 10 y las 16 h');
     await callThrough(el, phones.keyed);
-    expect(text($(el, '[part~="target"] [role="group"]'))).to.equal('¿Cómo te fue? Hablé con alguien Dejé un mensaje de voz Nadie contestó');
+    expect(text($(el, '[part~="target"] [role="toolbar"]'))).to.equal('¿Cómo te fue? Hablé con alguien Dejé un mensaje de voz Nadie contestó');
     expect(status(el)).to.equal('Oficinas contactadas: 2 de 3.');
     await expect(el).to.be.accessible();
+  });
+
+  it('has every string in Spanish', () => {
+    const en = stringsFor('en');
+    const es = stringsFor('es');
+    expect(Object.keys(es).filter((key) => es[key as StringKey] === en[key as StringKey])).to.deep.equal([]);
+  });
+
+  it('reads the campaign in its language, sends that language with the call, and shows no English on the way', async () => {
+    const english = Object.values(stringsFor('en'))
+      .flatMap((value) => value.split(/\{\w+\}/))
+      .map((part) => part.trim())
+      .filter((part) => part.length > 4);
+    const seen: string[] = [];
+    const el = await widget('again', { lang: 'es' });
+    expect(await (await fetch('/fake/campaign-requests')).json()).to.include('again?lang=es');
+    $<HTMLInputElement>(el, '[type="checkbox"]').click();
+    seen.push(text($(el, '.root')));
+    const { callId } = await startCall(el);
+    expect((await sent(callId)).body).to.include({ lang: 'es', callAgain: true });
+    for (let i = 0; i < 11; i++) {
+      seen.push(text($(el, '.root')));
+      await stepAndWait(el, callId);
+    }
+    expect(inState(el, 'done')).to.be.true;
+    seen.push(text($(el, '.root')));
+    for (const screen of seen) expect(english.filter((phrase) => screen.includes(phrase)), screen).to.deep.equal([]);
+
+    const demo = await widget('demo', { lang: 'es' });
+    await startCall(demo);
+    expect(text($(demo, '[part~="script"]'))).to.equal('Hola, me llamo … y vivo en su distrito. Llamo a Senator Charles Schumer para pedir su apoyo.');
+  });
+
+  it('follows the phone in Spanish: the gate, each office, the outcome question and goodbye', async () => {
+    const el = await widget('demo', { lang: 'es' });
+    const { callId } = await startCall(el);
+    const statuses: string[] = [];
+    for (let i = 0; i < 11; i++) statuses.push(await stepAndWait(el, callId));
+    expect(statuses).to.include.members([
+      'Te estamos llamando al (202) 555-0100. Contesta y marca 1.',
+      'Escucha y marca 1 para que te conectemos.',
+      'Conectándote con Senator Charles Schumer…',
+      'Estás conectado con Senator Charles Schumer.',
+      '¿Cómo te fue con Senator Charles Schumer? Responde en el teléfono o aquí.',
+      'Esa fue la última oficina. ¡Gracias!',
+    ]);
   });
 
   it('words errors and the retry time in Spanish', async () => {
@@ -67,6 +121,12 @@ describe('<call-power> languages', () => {
     expect(status(el)).to.equal('Hay demasiadas llamadas desde aquí. Vuelve a intentarlo dentro de 2 minutos.');
     expect(!!button(el, 'Intentar de nuevo')).to.be.true;
     await expect(el).to.be.accessible();
+
+    const perDay = await widget('demo', { lang: 'es' });
+    await lookUp(perDay, phones.perDay);
+    button(perDay, 'Llámame ahora').click();
+    await until(perDay, () => status(perDay).startsWith('Ya llamaste'), 'limited for the day');
+    expect(status(perDay)).to.equal('Ya llamaste 3 veces hoy con este número. Puedes volver a llamar dentro de 9 horas.');
 
     const form = await widget('demo', { lang: 'es' });
     await submit(form, '12', '1');

@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../widget/define.ts';
 import type { CallPower } from '../../widget/call-power.ts';
-import { has, sent, startCall, until, widget } from './helpers.ts';
+import { loaded, sent, startCall, widget } from './helpers.ts';
 
 /** What the widget sent when it placed a call. */
 async function placedBody(el: CallPower) {
@@ -47,7 +47,7 @@ describe('<call-power> referral codes and host-page metadata', () => {
   it('sends the data-* attributes and the meta property, the property winning', async () => {
     const el = await fixture<CallPower>(html`<call-power campaign="demo" data-source="newsletter" data-list-id="42"></call-power>`);
     el.meta = { source: 'homepage', member: true, visits: 3 };
-    await until(el, () => has(el, 'form'), 'the form');
+    await loaded(el);
     expect((await placedBody(el)).meta).to.deep.equal({ source: 'homepage', member: true, visits: 3, listId: '42' });
     expect(await placedBody(await widget())).to.not.have.property('meta');
   });

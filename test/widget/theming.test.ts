@@ -2,10 +2,12 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia, setViewport } from '@web/test-runner-commands';
 import '../../widget/define.ts';
 import type { CallPower } from '../../widget/call-power.ts';
-import { $, button, has, lookUp, next, phones, step, until, widget } from './helpers.ts';
+import { $, button, has, loaded, lookUp, next, phones, step, until, widget } from './helpers.ts';
 
 const style = (el: Element) => getComputedStyle(el);
 const root = document.documentElement;
+const light = 'rgb(255, 255, 255)';
+const dark = 'rgb(31, 31, 31)';
 
 describe('<call-power> styling', () => {
   afterEach(async () => {
@@ -67,14 +69,45 @@ describe('<call-power> styling', () => {
     expect(style($(el, '[part~="target"]')).marginTop).to.equal('3px');
   });
 
-  it('turns dark with the system, unless the page set colors', async () => {
-    const el = await widget();
+  it('takes the page’s color scheme, not the OS’s: light on a page that sets none, so a slotted heading stays readable', async () => {
     await emulateMedia({ colorScheme: 'dark' });
-    expect(style(el).backgroundColor).to.equal('rgb(31, 31, 31)');
-    expect(style(el).color).to.equal('rgb(227, 227, 227)');
+    document.head.insertAdjacentHTML('beforeend', '<style id="theme">h2 { color: #222; }</style>');
+    const el = await fixture<CallPower>(html`<call-power campaign="demo"><h2 slot="heading">Call your senators</h2></call-power>`);
+    await loaded(el);
+    expect(style(el).backgroundColor).to.equal(light);
+    expect(style(el).color).to.equal('rgb(31, 31, 31)');
     await expect(el).to.be.accessible();
-    root.style.setProperty('--call-power-bg', 'rgb(255, 255, 255)');
-    expect(style(el).backgroundColor).to.equal('rgb(255, 255, 255)');
+
+    root.style.colorScheme = 'dark';
+    expect(style(el).backgroundColor).to.equal(dark);
+    expect(style(el).color).to.equal('rgb(227, 227, 227)');
+    expect(style($(el, 'form button')).backgroundColor).to.equal('rgb(168, 199, 250)');
+    // A page that supports both follows the OS, and so does the widget.
+    root.style.colorScheme = 'light dark';
+    expect(style(el).backgroundColor).to.equal(dark);
+    await emulateMedia({ colorScheme: 'light' });
+    expect(style(el).backgroundColor).to.equal(light);
+    // Colors the page sets win.
+    root.style.setProperty('--call-power-bg', 'rgb(1, 2, 3)');
+    expect(style(el).backgroundColor).to.equal('rgb(1, 2, 3)');
+  });
+
+  it('takes a theme of its own with the theme attribute: light, dark, or auto (the OS’s)', async () => {
+    const el = await widget('demo', { theme: 'dark' });
+    expect(style(el).backgroundColor).to.equal(dark);
+    await expect(el).to.be.accessible();
+    root.style.colorScheme = 'dark';
+    el.theme = 'light';
+    await el.updateComplete;
+    expect(el.getAttribute('theme')).to.equal('light');
+    expect(style(el).backgroundColor).to.equal(light);
+    root.style.colorScheme = '';
+    el.theme = 'auto';
+    await el.updateComplete;
+    expect(style(el).backgroundColor).to.equal(light);
+    await emulateMedia({ colorScheme: 'dark' });
+    expect(style(el).backgroundColor).to.equal(dark);
+    await expect(el).to.be.accessible();
   });
 
   it('stops animating for people who prefer reduced motion', async () => {
@@ -120,7 +153,7 @@ describe('<call-power> styling', () => {
       `<style id="theme">* { box-sizing: content-box !important; } input, button { all: unset; } p { display: none; }</style>`,
     );
     const el = await fixture<CallPower>(html`<call-power campaign="demo"></call-power>`);
-    await until(el, () => $(el, 'form'), 'form');
+    await loaded(el);
     expect(style($(el, '#phone')).boxSizing).to.equal('border-box');
     expect(style($(el, 'form button')).backgroundColor).to.equal('rgb(11, 87, 208)');
     expect(style($(el, '#phone-hint')).display).to.equal('block');

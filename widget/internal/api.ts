@@ -68,10 +68,22 @@ export interface Leg {
   outcome?: Outcome | null;
 }
 
+/**
+ * What the supporter's phone is doing: ringing them, the intro and "press 1" (`gate`), an office
+ * (`office`), asking how that office went (`outcome`), offering to call again (`offer`), `goodbye`,
+ * and `ended` once `status` is final. `office` and `outcome` name their leg in `phaseLeg`.
+ */
+export type CallPhase = 'calling' | 'gate' | 'office' | 'outcome' | 'offer' | 'goodbye' | 'ended';
+
 export interface CallSnapshot {
   id: string;
   status: CallStatus;
   legs: Leg[];
+  phase?: CallPhase;
+  /** The office `phase` is about: its index in the call's targets. */
+  phaseLeg?: number;
+  /** The supporter confirmed on the phone that we may call again. */
+  optedIn?: boolean;
 }
 
 /** Host-page metadata stored with a call (see `cleanMeta`). */
@@ -86,6 +98,8 @@ export interface CallRequest {
   meta?: Meta;
   /** Sent only when the caller ticked the box: opting in must be explicit. */
   callAgain?: true;
+  /** The language the phone speaks. */
+  lang: Lang;
 }
 
 /** The campaign's live counter: calls started and legs completed. */
@@ -116,13 +130,19 @@ export type Field = 'phone' | 'zip' | 'district';
 /** Server codes the widget has words for; any other becomes the named field's own code, or a code for its status. */
 const knownCode = /^(invalid_(phone|zip|district|body)|not_found|campaign_(paused|archived)|rate_limited|unavailable|outcome_not_ready)$/;
 
+/** Which limit a 429 hit: the caller's number, their network, the whole campaign, or the offices. */
+export type LimitReason = 'phone' | 'network' | 'campaign' | 'offices';
+
 export class ApiError {
   constructor(
     readonly code: ErrorCode,
     readonly status = 0,
     readonly field?: Field,
-    /** Seconds until a rate-limited caller may try again, from `Retry-After`. */
+    /** Seconds until a rate-limited caller may try again, from `Retry-After` (or the body's `retryAfter`). */
     readonly retryAfter?: number,
+    readonly reason?: LimitReason,
+    /** The limit that was hit, e.g. calls per day for `reason: 'phone'`. */
+    readonly limit?: number,
   ) {}
 }
 
@@ -137,21 +157,34 @@ async function request<T>(url: string, init?: RequestInit): Promise<T> {
     throw new ApiError('network');
   }
   if (res.ok) return res.json() as Promise<T>;
-  const { code = '', field: named } = ((await res.json().catch(() => null)) as { error?: { code?: string; field?: string } } | null)?.error ?? {};
+  const body: ErrorBody = ((await res.json().catch(() => null)) as { error?: ErrorBody } | null)?.error ?? {};
+  const { code = '', field: named, reason, limit } = body;
   const field = named === 'phone' || named === 'zip' || named === 'district' ? named : undefined;
-  // Retry-After in seconds, as the API sends it (a cross-origin page reads it only if the server exposes it).
-  const retryAfter = parseInt(res.headers.get('retry-after')!);
+  // Retry-After in seconds, as the API sends it; the body says it too, for a cross-origin page the header is not exposed to.
+  const retryAfter = Number(res.headers.get('retry-after') ?? body.retryAfter);
   throw new ApiError(
     knownCode.test(code) ? (code as ErrorCode) : field ? `invalid_${field}` : res.status >= 500 ? 'unavailable' : res.status === 404 ? 'not_found' : 'unknown',
     res.status,
     field,
     retryAfter >= 0 ? retryAfter : undefined,
+    reason,
+    limit,
   );
+}
+
+/** The API's error envelope, `{ error: { … } }`; a 429 adds which limit was hit. */
+interface ErrorBody {
+  code?: string;
+  field?: string;
+  reason?: LimitReason;
+  limit?: number;
+  retryAfter?: number;
 }
 
 const campaignUrl = (base: string, id: string) => `${base}/api/campaigns/${encodeURIComponent(id)}`;
 
-export const getCampaign = (base: string, id: string) => request<Campaign>(campaignUrl(base, id));
+/** The campaign in `lang` (its script, strings and next step, when it has them in that language), else in its own locale. */
+export const getCampaign = (base: string, id: string, lang?: Lang) => request<Campaign>(campaignUrl(base, id) + (lang ? `?lang=${lang}` : ''));
 
 export function lookUpTargets(base: string, id: string, zip: string, district: string, signal: AbortSignal) {
   const query = new URLSearchParams();
