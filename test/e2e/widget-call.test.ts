@@ -64,6 +64,7 @@ describe('the demo page, end to end', () => {
     assert.equal(await widget.getByRole('button', { name: 'I spoke to someone', pressed: true }).count(), 3);
     // And the page's own counters caught up.
     await page.waitForFunction(() => document.querySelectorAll('#counts tr').length === 3, undefined, { timeout: 15_000 });
+    await page.locator('#total', { hasText: /^1 call started, 3 connections to offices\.$/ }).waitFor({ timeout: 10_000 });
     const heard = await page.locator('#phone').innerText();
     assert.match(heard, /Connecting you to Senator Bernard Sanders/);
     // The status followed the phone's phases, never a step ahead of it, and ends counting offices reached.
