@@ -176,7 +176,7 @@ export class CallPower extends LitElement {
   #busy = false;
   #lookup?: Lookup;
   #lookupAbort?: AbortController;
-  #districts: string[] = [];
+  #districts: NonNullable<Lookup['choices']> = [];
   #district = '';
   #call?: PlacedCall;
   #snapshot?: CallSnapshot;
@@ -359,7 +359,7 @@ export class CallPower extends LitElement {
     this.#go(this.#phase === 'confirm' ? 'confirm' : 'looking-up');
     try {
       const lookup = await lookUpTargets(this.#base, this.campaign!, this.#zip, this.#district, abort.signal);
-      if (lookup.split && !this.#districts.length) this.#districts = lookup.location?.districts ?? [];
+      if (lookup.split && !this.#districts.length) this.#districts = lookup.choices ?? [];
       this.#lookup = lookup;
       this.#busy = false;
       this.#go('confirm');
@@ -784,10 +784,10 @@ export class CallPower extends LitElement {
               <legend>${s.chooseDistrict}</legend>
               ${error ? html`<p part="field-error" id="district-error">${error}</p>` : nothing}
               ${this.#districts.map(
-                (d) => html`
+                ({ district: d, representative: r }) => html`
                   <label>
                     <input type="radio" name="district" value=${d} .checked=${d === this.#district} @change=${this.#chooseDistrict} />
-                    ${format(s.district, { district: d })}
+                    ${d} — ${r ? `${r.title} ${r.name}` : s.vacant}
                   </label>
                 `,
               )}

@@ -62,7 +62,7 @@ export async function admitCall(db: Db, blocklist: Blocklist, { campaign, phoneH
       limit: limits.perPhonePerDay,
       seconds: DAY,
       reason: 'phone',
-      message: (u) => `You have already called ${u.limit} times today with this number. Thank you! You can call again ${later(u.resetIn)}.`,
+      message: (u) => `You have already called ${u.limit === 1 ? 'once' : `${u.limit} times`} today with this number. Thank you! You can call again ${later(u.resetIn)}.`,
     },
     ...(client
       ? [

@@ -105,9 +105,10 @@ describe('<call-power>', () => {
   it('lets a caller in a split ZIP choose their district', async () => {
     const el = await widget();
     await lookUp(el, phones.auto, '94110');
-    expect($$(el, '[part~="target"]')).to.have.length(4);
+    expect($$(el, '[part~="target"]')).to.have.length(2, 'before a choice, only the senators');
     const radios = $$<HTMLInputElement>(el, 'input[name="district"]');
     expect(radios.map((r) => r.value)).to.deep.equal(['CA-11', 'CA-12']);
+    expect(radios.map((r) => text(r.closest('label')))).to.deep.equal(['CA-11 — Representative Nancy Pelosi', 'CA-12 — Representative Lateefah Simon']);
     expect(text($(el, 'legend'))).to.equal('Your ZIP code spans districts. Which is yours?');
     expect(text($(el, '[part~="targets"] + p'))).to.equal('Offices are busy today.');
 

@@ -3,8 +3,8 @@ import '../../widget/define.ts';
 import type { CallPower } from '../../widget/call-power.ts';
 import { $, callThrough, has, phones, status, step, text, until, widget } from './helpers.ts';
 
-// Only this file places calls on the fake `counter` campaign, whose figures start at 1,234 completed
-// legs (5 for any referral code) and grow with each call placed since the last reset.
+// Only this file places calls on the fake `counter` campaign, whose figures start at 1,500 calls
+// (8 for any referral code) and grow with each call placed since the last reset.
 
 const figure = (el: CallPower) => text($(el, '[part~="count"]'));
 /** The count requests the fake API has had since the last reset. */
@@ -61,13 +61,13 @@ describe('<call-power show-count>', () => {
   it('is accessible and shows the campaign’s live count', async () => {
     const el = await widget('counter', { 'show-count': '' });
     await until(el, () => has(el, '[part~="count"]'), 'the count');
-    expect(figure(el)).to.equal('Calls made so far: 1,234');
+    expect(figure(el)).to.equal('Calls made so far: 1,500', 'calls started, as the dashboard counts them');
     await expect(el).to.be.accessible();
     expect(await countRequests()).to.deep.equal(['/api/campaigns/counter/count']);
 
     const es = await widget('counter', { 'show-count': '', lang: 'es' });
     await until(es, () => has(es, '[part~="count"]'), 'the count');
-    expect(figure(es)).to.equal('Llamadas hechas hasta ahora: 1234');
+    expect(figure(es)).to.equal('Llamadas hechas hasta ahora: 1500');
 
     const none = await widget('counter');
     expect(has(none, '[part~="count"]')).to.be.false;
@@ -78,27 +78,27 @@ describe('<call-power show-count>', () => {
     const el = await widget('counter', { 'show-count': '' });
     await until(el, () => figure(el), 'the count');
     await callThrough(el);
-    await until(el, () => figure(el) === 'Calls made so far: 1,236', 'the two offices this call reached');
-    expect(status(el)).to.equal('Offices reached: 2 of 3. Calls made so far: 1,236');
+    await until(el, () => figure(el) === 'Calls made so far: 1,501', 'this call');
+    expect(status(el)).to.equal('Offices reached: 2 of 3. Calls made so far: 1,501');
 
     // Someone else's call: the counter moves on the next tick, the live region does not.
     const other = await fetch('/api/campaigns/counter/calls', { method: 'POST', body: JSON.stringify({ phone: phones.manual, zip: '10001' }) });
     await step(((await other.json()) as { call: { id: string } }).call.id, 5);
     timers.fire();
-    await until(el, () => figure(el) === 'Calls made so far: 1,237', 'the next tick');
-    expect(status(el)).to.equal('Offices reached: 2 of 3. Calls made so far: 1,236');
+    await until(el, () => figure(el) === 'Calls made so far: 1,502', 'the next tick');
+    expect(status(el)).to.equal('Offices reached: 2 of 3. Calls made so far: 1,501');
   });
 
   it('counts only its referral code with count-scope="ref"', async () => {
     const el = await widget('counter', { 'show-count': '', ref: 'spring', 'count-scope': 'ref' });
     await until(el, () => figure(el), 'the count');
-    expect(figure(el)).to.equal('Calls made so far: 5');
+    expect(figure(el)).to.equal('Calls made so far: 8');
     await callThrough(el);
-    await until(el, () => figure(el) === 'Calls made so far: 7', 'this call, under its code');
+    await until(el, () => figure(el) === 'Calls made so far: 9', 'this call, under its code');
 
     const whole = await widget('counter', { 'show-count': '', ref: 'spring' });
     await until(whole, () => figure(whole), 'the count');
-    expect(figure(whole)).to.equal('Calls made so far: 1,236');
+    expect(figure(whole)).to.equal('Calls made so far: 1,501');
     expect(await countRequests()).to.deep.equal([
       '/api/campaigns/counter/count?ref=spring',
       '/api/campaigns/counter/count?ref=spring',

@@ -87,8 +87,11 @@ function lookup(campaign, zip, district) {
   if (campaign.targetMode === 'custom') return { targets: customTargets, location: null, split: false };
   if (zip === '94110') {
     const districts = ['CA-11', 'CA-12'];
-    const reps = district ? [representatives[district]] : districts.map((d) => representatives[d]);
-    return { targets: [...senators.CA, ...reps], location: { zip, state: 'CA', districts }, split: true, notes: ['Offices are busy today.'] };
+    const location = { zip, state: 'CA', districts };
+    if (district) return { targets: [...senators.CA, representatives[district]], location, split: false, notes: ['Offices are busy today.'] };
+    // As the server answers under the `ask` policy: the senators, and each district with its representative to choose from.
+    const choices = districts.map((d) => ({ district: d, representative: (({ id, name, title, party }) => ({ id, name, title, party }))(representatives[d]) }));
+    return { targets: senators.CA, location, split: true, notes: ['Offices are busy today.'], choices };
   }
   return { targets: [...senators.NY, representatives['NY-12']], location: { zip, state: 'NY', districts: ['NY-12'] }, split: false, note: 'Offices close at 5 pm Eastern.' };
 }

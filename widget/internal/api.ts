@@ -44,6 +44,8 @@ export interface Lookup {
   split: boolean;
   note?: string;
   notes?: string[];
+  /** A split ZIP: each district to choose from, with its representative (null: vacant). */
+  choices?: { district: string; representative: { name: string; title: string } | null }[];
 }
 
 export interface PlacedCall {

@@ -4,7 +4,7 @@
  */
 const table = {
   loading: ['Loading…', 'Cargando…'],
-  count: ['Calls made so far: {count}', 'Llamadas hechas hasta ahora: {count}'],
+  count: ['Calls made so far: {calls}', 'Llamadas hechas hasta ahora: {calls}'],
   intro: ['We’ll call you, then connect you to each office in turn.', 'Te llamaremos y te conectaremos con cada oficina, una tras otra.'],
   phoneLabel: ['Your phone number', 'Tu número de teléfono'],
   phoneHint: ['We’ll call you at this number.', 'Te llamaremos a este número.'],
@@ -18,7 +18,7 @@ const table = {
   lookingUp: ['Looking up who to call…', 'Buscando a quién llamar…'],
   targetsHeading: ['We’ll connect you to:', 'Te conectaremos con:'],
   chooseDistrict: ['Your ZIP code spans districts. Which is yours?', 'Tu código postal abarca varios distritos. ¿Cuál es el tuyo?'],
-  district: ['District {district}', 'Distrito {district}'],
+  vacant: ['vacant seat', 'escaño vacante'],
   callNow: ['Call me now', 'Llámame ahora'],
   back: ['Change my details', 'Cambiar mis datos'],
   callHeading: ['Your call', 'Tu llamada'],
