@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './processes.ts';
+import { freePort, recordOutput } from './processes.ts';
 import { throwawayDatabase } from './postgres.ts';
 import { START_FLAGS } from './start-flags.ts';
 
@@ -45,35 +45,20 @@ export async function startCompiledServer(env: Record<string, string> = {}): Pro
     await database?.drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
-  let output = '';
+  const output = recordOutput(child, START_TIMEOUT_MS);
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), START_TIMEOUT_MS);
-      const read = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (/admin token.*: \S+/.test(output)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout!.on('data', read);
-      child.stderr!.on('data', read);
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`the server exited (${signal ?? code}) before listening:\n${output}`));
-      });
-    });
+    await output.until(/admin token.*: \S+/);
   } catch (error) {
     child.kill('SIGKILL');
     await removeStore();
     throw error;
   }
-  const adminToken = env.ADMIN_TOKEN ?? /admin token \(generated for this run\): (\S+)/.exec(output)![1]!;
+  const adminToken = env.ADMIN_TOKEN ?? /admin token \(generated for this run\): (\S+)/.exec(output.text())![1]!;
   return {
     port,
     url: `http://127.0.0.1:${port}`,
     adminToken,
-    output: () => output,
+    output: output.text,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

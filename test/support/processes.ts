@@ -165,31 +165,41 @@ export async function startServerProcess(settings: ServerSettings): Promise<Serv
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
-  let output = '';
-  const listening = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), START_TIMEOUT_MS);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('call-power listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited (${signal ?? code}) before listening:\n${output}`));
-    });
-  });
-  await listening;
+  const output = recordOutput(child);
+  await output.until(/call-power listening on/);
   return {
     pid: child.pid!,
     port,
     url: `http://127.0.0.1:${port}`,
-    output: () => output,
+    output: output.text,
     kill9: () => killHard(child),
     restart: () => startServerProcess({ ...settings, port }),
+  };
+}
+
+/** A child's stdout and stderr as one text, and a wait for the start banner's `ready` line in it. */
+export function recordOutput(child: ChildProcess, timeoutMs = START_TIMEOUT_MS) {
+  let output = '';
+  const read = (chunk: Buffer) => (output += chunk.toString());
+  child.stdout!.on('data', read);
+  child.stderr!.on('data', read);
+  return {
+    text: () => output,
+    until: (ready: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), timeoutMs);
+        const check = () => {
+          if (!ready.test(output)) return;
+          clearTimeout(timer);
+          resolve();
+        };
+        child.stdout!.on('data', check);
+        child.stderr!.on('data', check);
+        child.once('exit', (code, signal) => {
+          clearTimeout(timer);
+          reject(new Error(`the server exited (${signal ?? code}) before it was ready:\n${output}`));
+        });
+      }),
   };
 }
 
