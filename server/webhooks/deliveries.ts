@@ -1,15 +1,25 @@
 import { and, asc, desc, eq, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ApiError, notFound } from '../errors.ts';
+import { wholeNumber } from '../validate.ts';
 import type { Db } from '../store/db.ts';
 import { webhookAttempts, webhookEvents } from '../store/schema.ts';
 import type { OutboxEvent } from './events.ts';
 
+/** A count or a cursor from 1 to `max`, written as plain decimal digits (`0x10` and `1e3` are not). */
+const counting = (max: number) =>
+  z.string().transform((text, ctx) => {
+    const n = wholeNumber(text, max);
+    if (n) return n;
+    ctx.addIssue({ code: 'custom', message: `must be a whole number from 1 to ${max}` });
+    return z.NEVER;
+  });
+
 export const DeliveryQuery = z.object({
   status: z.enum(['pending', 'delivered', 'failed']).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  /** `nextCursor` of the previous page. */
-  cursor: z.coerce.number().int().min(1).optional(),
+  limit: counting(200).default(50),
+  /** `nextCursor` of the previous page (an outbox sequence number). */
+  cursor: counting(Number.MAX_SAFE_INTEGER).optional(),
 });
 export type DeliveryQuery = z.output<typeof DeliveryQuery>;
 

@@ -202,6 +202,11 @@ describe('webhook deliveries', () => {
     assert.equal(second.deliveries.length, 1);
     assert.equal(second.nextCursor, null);
     assert.deepEqual([...first.deliveries, ...second.deliveries].map((d) => d.id), all.deliveries.map((d) => d.id));
+    for (const junk of ['?limit=0x10', '?limit=1e1', '?limit=0', '?limit=201', '?cursor=0x10', '?cursor=1.0', '?cursor=-1', '?cursor=99999999999999999999']) {
+      const refused = await send('GET', `/campaigns/city-hall/webhook/deliveries${junk}`);
+      assert.equal(refused.status, 422, junk);
+      assert.match((await refused.json()).error.field, /^(limit|cursor)$/, junk);
+    }
 
     await store.db.execute(sql`update webhook_events set status = 'failed', phone = null where id = ${all.deliveries[1]!.id}`);
     assert.deepEqual((await list('?status=failed')).deliveries.map((d) => d.id), [all.deliveries[1]!.id]);
