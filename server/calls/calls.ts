@@ -187,11 +187,6 @@ async function endCall(db: Db, id: string, end: (tx: Db) => Promise<Call[]>): Pr
   });
 }
 
-/** The supporter confirmed call-again on this call: the widget says so on its end screen. */
-export async function markOptedIn(db: Db, id: string): Promise<void> {
-  await db.update(calls).set({ optedIn: true, updatedAt: sql`now()` }).where(eq(calls.id, id));
-}
-
 /** Notes that target `position` is being dialed (TwiML served); repeated webhooks change nothing. */
 export async function startLeg(db: Db, call: Call, position: number): Promise<void> {
   await db

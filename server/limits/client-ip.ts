@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import ipaddr from 'ipaddr.js';
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -21,16 +22,7 @@ export type ClientEnv = { Variables: { client: Client } };
 const plain = (address: string) => address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
 
 /** `2001:db8:1:2:3:4:5:6` → `2001:db8:1:2::/64`. */
-function ipv6Prefix64(address: string): string {
-  const [head = '', tail = ''] = address.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups
-    .slice(0, 4)
-    .map((group) => parseInt(group, 16).toString(16))
-    .join(':')}::/64`;
-}
+const ipv6Prefix64 = (address: string) => `${ipaddr.IPv6.parse(address).parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
 
 export function clientOf(address: string): Client {
   const ip = plain(address.trim());

@@ -10,7 +10,6 @@ import {
   findCallBySid,
   finishLeg,
   markLegAnswered,
-  markOptedIn,
   OUTCOMES,
   recordOutcome,
   recordSid,
@@ -111,10 +110,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       // The widget's "call me again" becomes consent only now, from the person who answered and pressed 1.
       const { phone, phoneHash, zip, district, targets } = call;
       const confirming = Digits === '1' && call.callAgainRequested && phone !== null && Boolean(campaign.settings.callAgain);
-      if (confirming) {
-        await optIn(db, { campaign, call, phone, phoneHash, zip, district, targets, secretKey, consentedAt: call.createdAt });
-        await markOptedIn(db, call.id);
-      }
+      if (confirming) await optIn(db, { campaign, call, phone, phoneHash, zip, district, targets, secretKey, consentedAt: call.createdAt });
       return step(c, call, found.flow.gate(Digits, confirming ? scheduleDescription(campaign, call.targets, found.flow.language) : undefined));
     })
 
@@ -155,7 +151,6 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
           secretKey,
           consentedAt: call.createdAt,
         });
-        await markOptedIn(db, call.id);
       }
       return step(c, call, found.flow.afterOffer(Digits, scheduleDescription(campaign, call.targets, found.flow.language) ?? ''));
     })

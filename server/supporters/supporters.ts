@@ -4,7 +4,7 @@ import type { Call } from '../calls/calls.ts';
 import type { Locale } from '../calls/prompts.ts';
 import { recordEvent } from '../webhooks/events.ts';
 import type { Db } from '../store/db.ts';
-import { supporters } from '../store/schema.ts';
+import { calls, supporters } from '../store/schema.ts';
 import type { Target } from '../targets/target.ts';
 import { describeSchedule, firstCallTime, scheduleZone } from './schedule.ts';
 import { seal } from './sealed.ts';
@@ -51,6 +51,8 @@ export async function optIn(db: Db, { campaign, call, phone, phoneHash, zip, dis
     if (joined.length) {
       await recordEvent(tx, { type: 'supporter.opted_in', campaign, call, phone, supporter: { optedInAt: now, nextCallAt, schedule } });
     }
+    // Confirmed on this call (already on the schedule or not): the widget's end screen says so.
+    if (call) await tx.update(calls).set({ optedIn: true, updatedAt: sql`now()` }).where(eq(calls.id, call.id));
   });
 }
 
