@@ -9,7 +9,7 @@ import { twimlBench } from './twiml.ts';
 
 const BENCHES: Bench[] = [targetsBench, memoryBench, twimlBench, statsBench, burstBench];
 
-const usage = `npm run bench [-- [name…] [--duration seconds] [--connections n]]   (defaults: all, 6 s, 10)
+const usage = `npm run bench [-- [name…] [--duration seconds] [--connections n]]   (defaults: all, 6 s, 32)
 ${BENCHES.map((bench) => `  ${bench.name.padEnd(8)} ${bench.about}`).join('\n')}
 BENCH_DATABASE_URL=postgres://…  servers use throwaway databases next to it, else PGlite in a temporary folder
                                  (stats always needs PostgreSQL: postgres://postgres@127.0.0.1:5432/test by default)
@@ -21,7 +21,7 @@ function readArgs() {
       allowPositionals: true,
       options: {
         duration: { type: 'string', default: '6' },
-        connections: { type: 'string', default: '10' },
+        connections: { type: 'string', default: '32' },
         help: { type: 'boolean', short: 'h' },
       },
     });

@@ -1,8 +1,7 @@
 import { loadCongress } from '../server/congress/lookup.ts';
-import { type Bench, type BenchContext } from './lib/bench.ts';
-import { load, loadRow } from './lib/load.ts';
+import { type Bench, type BenchContext, atLeast, verdict } from './lib/bench.ts';
+import { compareWithFloors, round2 } from './lib/compare.ts';
 import { startBenchServer } from './lib/server.ts';
-import { printTable } from './lib/table.ts';
 
 const SAMPLE = 4000;
 
@@ -25,23 +24,28 @@ export function targetPaths(sample = SAMPLE): { paths: string[]; split: number }
   };
 }
 
+/** Issue 13's goals for the public reads, against bare node:http in the same run. */
+const GOAL_OF_BARE = 0.6;
+const GOAL_P99_MS = 10;
+
 export const targetsBench: Bench = {
   name: 'targets',
-  about: 'req/s and latency of the Congress lookup route vs /health on the same server',
+  about: `the public reads (lookup, campaign, counter) against bare node:http and trivial Hono (goal ≥ ${GOAL_OF_BARE}× bare, p99 < ${GOAL_P99_MS} ms)`,
   async run(ctx: BenchContext) {
     const { paths, split } = targetPaths();
     const server = await startBenchServer({ databaseUrl: ctx.databaseUrl });
     try {
-      const shape = { connections: ctx.connections, duration: ctx.duration, warmup: 1 };
-      const targets = await load(server, { ...shape, paths });
-      const health = await load(server, { ...shape, paths: '/health' });
-      const ratio = Number((targets.rps / health.rps).toPrecision(2));
-      printTable(`targets: ${ctx.connections} connections × ${ctx.duration} s each, ${server.store}, ${paths.length} ZIPs cycled (${split} split)`, [
-        loadRow('GET /api/campaigns/demo/targets?zip=…', targets),
-        loadRow('GET /health', health),
+      const compared = await compareWithFloors(`public reads (${server.store}; lookups cycle ${paths.length} ZIPs, ${split} split)`, ctx, [
+        { label: 'GET /api/campaigns/demo/targets?zip=…', server, options: { paths } },
+        { label: 'GET /api/campaigns/demo', server, options: { paths: '/api/campaigns/demo' } },
+        { label: 'GET /api/campaigns/demo/count', server, options: { paths: '/api/campaigns/demo/count' } },
+        { label: 'GET /health', server, options: { paths: '/health' } },
       ]);
-      console.log(`targets/health throughput ratio: ${ratio}`);
-      return `targets ${Math.round(targets.rps)} req/s, p99 ${targets.p99.toFixed(1)} ms = ${ratio}× /health (${Math.round(health.rps)} req/s, p99 ${health.p99.toFixed(1)} ms)`;
+      const routes = compared.slice(2, 5);
+      for (const { label, ofBare, result } of routes) {
+        console.log(`${label}: ${round2(ofBare)}× bare ${atLeast(ofBare, GOAL_OF_BARE)}, p99 ${result.p99.toFixed(1)} ms ${verdict(result.p99, GOAL_P99_MS)}`);
+      }
+      return routes.map(({ label, ofBare, result }) => `${label.replace('GET /api/campaigns/demo', '') || 'campaign'} ${round2(ofBare)}× bare p99 ${result.p99.toFixed(1)} ms`).join(', ') + ` (bare ${Math.round(compared[0]!.result.rps)} req/s, ${server.store})`;
     } finally {
       await server.stop();
     }

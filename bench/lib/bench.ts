@@ -22,3 +22,6 @@ export interface Bench {
 
 /** A printed verdict against a budget: the number is the figure and the limit, in the same unit. */
 export const verdict = (value: number, limit: number) => (value < limit ? 'PASS' : 'OVER');
+
+/** A printed verdict against a floor: the figure must reach `goal`. */
+export const atLeast = (value: number, goal: number) => (value >= goal ? 'PASS' : 'UNDER');

@@ -1,6 +1,11 @@
 import autocannon from 'autocannon';
 import { cpuSecondsOf, sampleRss } from './proc.ts';
-import type { BenchServer } from './server.ts';
+
+/** A server process to load: where it listens, and its pid (to read its CPU and memory). */
+export interface LoadTarget {
+  url: string;
+  pid: number;
+}
 
 /** What one request changes from the load's defaults. */
 export interface RequestShape {
@@ -61,7 +66,7 @@ export function percentile(sorted: ArrayLike<number>, q: number): number {
  * Loads `server` from this process over loopback with autocannon, bounded by time or count.
  * Latencies are collected per response (autocannon's own histogram rounds to whole milliseconds).
  */
-export async function load(server: BenchServer, options: LoadOptions): Promise<LoadResult> {
+export async function load(server: LoadTarget, options: LoadOptions): Promise<LoadResult> {
   if (options.warmup) await run(server, { ...options, duration: options.warmup, amount: undefined });
   const cpuBefore = cpuSecondsOf(server.pid);
   const loaderBefore = process.cpuUsage();
@@ -87,7 +92,7 @@ export async function load(server: BenchServer, options: LoadOptions): Promise<L
   };
 }
 
-async function run(server: BenchServer, options: LoadOptions) {
+async function run(server: LoadTarget, options: LoadOptions) {
   if (!options.amount && !options.duration) throw new Error('a load needs a duration or an amount');
   const paths = typeof options.paths === 'string' ? [options.paths] : options.paths;
   let next = 0;

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { load, percentile } from '../../bench/lib/load.ts';
 import { type BenchServer, startBenchServer } from '../../bench/lib/server.ts';
 import { formatNumber } from '../../bench/lib/table.ts';
+import { startFloor } from '../../bench/lib/floor.ts';
 
 const alive = (pid: number) => {
   try {
@@ -27,6 +28,21 @@ describe('bench harness', () => {
     assert.equal((await server.liveMemory()).heapUsed > 0, true);
     const health = await (await fetch(`${server.url}/health`)).json();
     assert.equal(health.telephony, 'emulator');
+  });
+
+  it('starts the floors every route is compared with, each in its own process', async () => {
+    for (const kind of ['bare', 'hono'] as const) {
+      const floor = await startFloor(kind);
+      try {
+        assert.ok(alive(floor.pid) && floor.pid !== process.pid);
+        const result = await load(floor, { paths: '/', connections: 2, amount: 20 });
+        assert.deepEqual(result.statuses, { 200: 20 });
+        assert.deepEqual(await (await fetch(floor.url)).json(), { ok: true, floor: kind });
+      } finally {
+        await floor.stop();
+      }
+      assert.equal(alive(floor.pid), false);
+    }
   });
 
   it('loads routes by count, cycling paths, and counts every response', async () => {
