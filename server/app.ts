@@ -1,16 +1,16 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
-import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { congressFreshness } from './congress/freshness.ts';
 import type { AppDeps } from './deps.ts';
-import { ApiError, errorBody, handleError } from './errors.ts';
+import { errorBody, handleError } from './errors.ts';
 import { clientAddress } from './limits/client-ip.ts';
 import { adminAuth } from './middleware/admin-auth.ts';
 import { allowedOrigins } from './middleware/allowed-origins.ts';
+import { limitBody } from './middleware/body-limit.ts';
 import { noSniff } from './middleware/no-sniff.ts';
+import { publicCors } from './middleware/public-cors.ts';
 import type { Emulator } from './emulator/index.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { assetRoutes, dashboardBundle } from './routes/assets.ts';
@@ -25,14 +25,6 @@ import { projectRoot } from './paths.ts';
 
 const root = `${projectRoot}/`;
 
-const limitBody = (maxSize: number) =>
-  bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new ApiError(413, 'body_too_large', `The request body is larger than ${maxSize / 1024} KB.`);
-    },
-  });
-
 export interface AppOptions {
   /** Demo mode: the Twilio-compatible REST API, mounted at the root, and the demo page's feeds. */
   emulator?: Emulator;
@@ -46,20 +38,11 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
   app.use(noSniff());
 
-  const publicCors = cors({
-    origin: config.allowedOrigins === '*' ? '*' : (origin) => (config.allowedOrigins.includes(origin) ? origin : null),
-    allowMethods: ['GET', 'POST'],
-    allowHeaders: ['Content-Type'],
-    exposeHeaders: ['Retry-After'],
-    maxAge: 600,
-  });
+  const cors = publicCors({ origins: config.allowedOrigins });
   app.use('/api/*', clientAddress({ trustedProxyHeader: config.trustedProxyHeader, log }));
-  app.use('/api/campaigns/*', publicCors, allowedOrigins({ origins: config.allowedOrigins }), limitBody(16 * 1024));
-  app.use('/api/calls/*', publicCors, allowedOrigins({ origins: config.allowedOrigins }), limitBody(4 * 1024));
+  app.use('/api/campaigns/*', cors, allowedOrigins({ origins: config.allowedOrigins }), limitBody(16 * 1024));
+  app.use('/api/calls/*', cors, allowedOrigins({ origins: config.allowedOrigins }), limitBody(4 * 1024));
   app.use('/api/admin/*', adminAuth({ token: config.adminToken, db: store.db, log }), limitBody(1024 * 1024), compress());
-  // The public reads that carry a script or a list of offices; counters are a few bytes, not worth it.
-  app.get('/api/campaigns/:id', compress());
-  app.get('/api/campaigns/:id/targets', compress());
   app.use('/twiml/*', limitBody(64 * 1024));
 
   app.get('/health', (c) =>

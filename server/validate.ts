@@ -1,5 +1,5 @@
 import { zValidator } from '@hono/zod-validator';
-import type { ValidationTargets } from 'hono';
+import type { Context, ValidationTargets } from 'hono';
 import { validator } from 'hono/validator';
 import type { z } from 'zod';
 import { fromZodError } from './errors.ts';
@@ -19,6 +19,24 @@ export function validate<T extends z.ZodType, Target extends keyof ValidationTar
       throw fromZodError(result.error, codes[field]);
     }
   });
+}
+
+/**
+ * The request's query read through `schema`, with the same 422s as `validate('query', …)`: for routes that
+ * answer most requests from a prepared body and validate only when they have to build one.
+ */
+export function parseQuery<T extends z.ZodType>(c: Context, schema: T, codes: Record<string, string> = {}): z.output<T> {
+  const result = schema.safeParse(c.req.query());
+  if (result.success) return result.data;
+  const field = String(result.error.issues[0]?.path[0] ?? '');
+  throw fromZodError(result.error, codes[field]);
+}
+
+/** The raw query string (after `?`, or empty): requests that spell it the same ask the same thing. */
+export function rawQuery(c: Context): string {
+  const { url } = c.req;
+  const start = url.indexOf('?');
+  return start === -1 ? '' : url.slice(start + 1);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { setResponseHeaders } from '../http/response-headers.ts';
 
 /**
  * `X-Content-Type-Options: nosniff` on every answer, errors included: a browser then takes each body
@@ -8,6 +9,6 @@ import type { MiddlewareHandler } from 'hono';
 export function noSniff(): MiddlewareHandler {
   return async function noSniff(c, next) {
     await next();
-    c.header('X-Content-Type-Options', 'nosniff');
+    setResponseHeaders(c, { 'X-Content-Type-Options': 'nosniff' });
   };
 }

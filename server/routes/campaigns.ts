@@ -12,7 +12,8 @@ import { admitCall } from '../limits/admission.ts';
 import type { ClientEnv } from '../limits/client-ip.ts';
 import { resolveTargets } from '../targets/resolve.ts';
 import { publicTarget } from '../targets/target.ts';
-import { validate } from '../validate.ts';
+import { parseQuery, rawQuery, validate } from '../validate.ts';
+import { preparedAnswers } from '../http/prepared-json.ts';
 import { recordEvent } from '../webhooks/events.ts';
 
 const Where = z.object({
@@ -42,6 +43,9 @@ const CallRequest = Where.extend({
   lang: Lang.optional(),
 });
 
+const CampaignQuery = z.object({ lang: Lang.optional() });
+const CountQuery = z.object({ ref: Ref.optional() });
+
 const codes = { phone: 'invalid_phone', zip: 'invalid_zip', district: 'invalid_district' };
 
 /** Seconds a live counter may be stale (HTTP caches); this process re-reads it twice as often. */
@@ -58,14 +62,22 @@ export function campaignRoutes({ store: { db }, congress, notifier, dialer, bloc
   const leaderboard = ttlCache<Awaited<ReturnType<typeof refCounts>>>(COUNT_MAX_AGE * 500);
   const recentCampaign = ttlCache<CampaignWithList>(CAMPAIGN_MAX_AGE_MS);
   const cachedCampaign = (id: string) => recentCampaign(id, () => campaignWithList(db, id));
+  // The widget's reads, answered from JSON made once per campaign snapshot and query: a page going viral
+  // asks the same few questions thousands of times a second. The query is checked when an answer is made.
+  const campaignAnswer = preparedAnswers<CampaignWithList>();
+  const countAnswer = preparedAnswers<{ calls: number; completed: number }>(1);
   return new Hono<ClientEnv>()
-    .get('/:id', validate('query', z.object({ lang: Lang.optional() })), async (c) =>
-      c.json(publicCampaign((await cachedCampaign(c.req.param('id'))).campaign, c.req.valid('query').lang)),
-    )
+    .get('/:id', async (c) => {
+      const snapshot = await cachedCampaign(c.req.param('id'));
+      return campaignAnswer(snapshot, `campaign?${rawQuery(c)}`, () => publicCampaign(snapshot.campaign, parseQuery(c, CampaignQuery).lang)).send(c);
+    })
 
-    .get('/:id/targets', validate('query', Where, codes), async (c) => {
-      const { targets, ...lookup } = resolveTargets(congress, await cachedCampaign(c.req.param('id')), c.req.valid('query'));
-      return c.json({ targets: targets.map(publicTarget), ...lookup });
+    .get('/:id/targets', async (c) => {
+      const snapshot = await cachedCampaign(c.req.param('id'));
+      return campaignAnswer(snapshot, `targets?${rawQuery(c)}`, () => {
+        const { targets, ...lookup } = resolveTargets(congress, snapshot, parseQuery(c, Where, codes));
+        return { targets: targets.map(publicTarget), ...lookup };
+      }).send(c);
     })
 
     .post('/:id/calls', validate('json', CallRequest, codes), async (c) => {
@@ -106,9 +118,9 @@ export function campaignRoutes({ store: { db }, congress, notifier, dialer, bloc
       return c.json({ call: { id: call.id, status: call.status, targets: dial.map(publicTarget) } }, 201);
     })
 
-    .get('/:id/count', validate('query', z.object({ ref: Ref.optional() })), async (c) => {
+    .get('/:id/count', async (c) => {
       const id = c.req.param('id');
-      const { ref } = c.req.valid('query');
+      const { ref } = parseQuery(c, CountQuery);
       const counts = await countOf(ref === undefined ? id : `${id}\u0000${ref}`, async () => {
         await requireCampaign(db, id);
         if (ref === undefined) return liveCount(db, id);
@@ -116,7 +128,7 @@ export function campaignRoutes({ store: { db }, congress, notifier, dialer, bloc
         return { calls, completed };
       });
       c.header('Cache-Control', `public, max-age=${COUNT_MAX_AGE}`);
-      return c.json(counts);
+      return countAnswer(counts, '', () => counts).send(c);
     })
 
     /** Leaderboard: the referral codes that brought the most calls. */
