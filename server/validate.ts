@@ -1,8 +1,8 @@
 import { zValidator } from '@hono/zod-validator';
-import type { Context, ValidationTargets } from 'hono';
-import { validator } from 'hono/validator';
+import type { Context, Env, MiddlewareHandler, ValidationTargets } from 'hono';
 import type { z } from 'zod';
 import { fromZodError } from './errors.ts';
+import { signedParams } from './middleware/twilio-signature.ts';
 
 /**
  * `zValidator` whose failures become our error envelope (422 naming the field).
@@ -40,15 +40,17 @@ export function rawQuery(c: Context): string {
 }
 
 /**
- * A Twilio webhook's parameters: the form body, over whatever our own URL carried in its query
- * (a re-prompt's attempt number, or the parameters a held request re-sends; see webhook-budget.ts).
+ * A Twilio webhook's parameters, signed (see twilio-signature.ts, which must run first) over whatever our
+ * own URL carried in its query (a re-prompt's attempt number, or the parameters a held request re-sends;
+ * see webhook-budget.ts). Routes read them with `c.req.valid('form')`.
  */
-export function validateTwilio<T extends z.ZodType>(schema: T) {
-  return validator('form', (form, c) => {
-    const result = schema.safeParse({ ...c.req.query(), ...form });
+export function validateTwilio<T extends z.ZodType>(schema: T): MiddlewareHandler<Env, string, { out: { form: z.output<T> } }> {
+  return async function validateTwilio(c, next) {
+    const result = schema.safeParse({ ...c.req.query(), ...signedParams(c) });
     if (!result.success) throw fromZodError(result.error);
-    return result.data as z.output<T>;
-  });
+    c.req.addValidatedData('form', result.data as object);
+    await next();
+  };
 }
 
 /** The largest value of PostgreSQL's `integer` (and `serial`): a larger one fails in the store rather than missing. */

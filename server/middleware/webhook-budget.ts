@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import twilio from 'twilio';
 import { describeError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { signedParams } from './twilio-signature.ts';
 
 export interface WebhookBudgetOptions {
   /** Answer within this long whatever the store does (Twilio gives a webhook 15 s). */
@@ -33,7 +34,7 @@ export function webhookBudget({ ms, publicUrl, log }: WebhookBudgetOptions): Mid
 
     const url = new URL(publicUrl + c.req.path);
     const query = new URLSearchParams(c.req.query());
-    const form = c.req.method === 'POST' ? ((await c.req.parseBody()) as Record<string, string>) : {};
+    const form = signedParams(c);
     for (const name of CARRIED) if (form[name] !== undefined) query.set(name, form[name]);
     const holds = Number(query.get('hold') ?? 0) + 1;
     query.set('hold', String(holds));

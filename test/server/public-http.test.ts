@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { afterEach, describe, test } from 'node:test';
 import { rawExchange } from '../support/raw-http.ts';
 import { json, startTestServer, type TestServer } from '../support/server.ts';
 import { storePerFile } from '../support/store.ts';
@@ -9,7 +9,7 @@ import { storePerFile } from '../support/store.ts';
 // keep while it stays on @hono/node-server's fast path.
 const store = storePerFile();
 const servers: TestServer[] = [];
-after(() => Promise.all(servers.map((server) => server.close())));
+afterEach(() => Promise.all(servers.splice(0).map((server) => server.close())));
 
 async function serve(env: Record<string, string> = {}) {
   const server = await startTestServer(store, {}, env);
