@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { Hono } from 'hono';
 import { createApp } from '../../server/app.ts';
+import type { AppDeps } from '../../server/deps.ts';
 import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
 import { testDeps } from '../support/app.ts';
 import { openTestStore, type TestStore } from '../support/store.ts';
@@ -13,10 +14,11 @@ const built = readFileSync(new URL('../../dist/call-power.js', import.meta.url))
 
 let store: TestStore;
 let app: Hono;
+let deps: AppDeps;
 before(async () => {
   store = await openTestStore();
   await ensureDemoCampaign(store.db);
-  app = testDeps(store).app;
+  ({ app, deps } = testDeps(store));
 });
 after(() => store.close());
 
@@ -53,11 +55,29 @@ describe('the embed and the pages are served compressed and cacheable', () => {
   });
 
   test('JSON and pages are gzipped when they are worth it (1 KB and up); counters are not', async () => {
-    const campaign = await get('/api/campaigns/demo', 'gzip');
-    assert.equal(campaign.headers.get('content-encoding'), 'gzip');
-    assert.equal(JSON.parse(gunzipSync(await bytes(campaign)).toString()).id, 'demo');
-    assert.equal((await get('/api/campaigns/demo/targets?zip=05401', 'gzip')).headers.get('content-encoding'), 'gzip');
+    // The demo campaign and its lookup are about 500 bytes: compressing them would cost more than it saves.
+    const small = await get('/api/campaigns/demo', 'gzip');
+    assert.ok((await small.clone().arrayBuffer()).byteLength < 1024);
+    assert.equal(small.headers.get('content-encoding'), null);
+    assert.equal(JSON.parse(await small.text()).id, 'demo');
+    assert.equal((await get('/api/campaigns/demo/targets?zip=05401', 'gzip')).headers.get('content-encoding'), null);
     assert.equal((await get('/api/campaigns/demo/count', 'gzip')).headers.get('content-encoding'), null);
+    // A campaign with a real script is well past 1 KB: gzipped for a client that takes it, plain for one that does not.
+    const script = 'Hello, my name is {name} and I live in {zip}. '.repeat(40);
+    const created = await app.request('/api/admin/campaigns', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${deps.config.adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: 'long-script', name: 'Long script', script, targets: { congress: 'both' } }),
+    });
+    assert.equal(created.status, 201);
+    for (const path of ['/api/campaigns/long-script', '/api/campaigns/long-script?ref=x']) {
+      const gzipped = await get(path, 'gzip, br');
+      assert.equal(gzipped.headers.get('content-encoding'), 'gzip', path);
+      assert.match(gzipped.headers.get('vary') ?? '', /Accept-Encoding/);
+      const plain = await get(path);
+      assert.equal(plain.headers.get('content-encoding'), null, path);
+      assert.ok(gunzipSync(await bytes(gzipped)).equals(await bytes(plain)), path);
+    }
     assert.equal((await get('/admin/admin.js', 'br')).headers.get('content-encoding'), 'br');
     assert.equal((await get('/', 'gzip')).headers.get('content-encoding'), 'gzip', 'the demo page');
   });
