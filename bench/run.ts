@@ -1,13 +1,14 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { burstBench } from './burst.ts';
+import { idleBench } from './idle.ts';
 import type { Bench, BenchContext } from './lib/bench.ts';
 import { memoryBench } from './memory.ts';
 import { statsBench } from './stats.ts';
 import { targetsBench } from './targets.ts';
 import { twimlBench } from './twiml.ts';
 
-const BENCHES: Bench[] = [targetsBench, memoryBench, twimlBench, statsBench, burstBench];
+const BENCHES: Bench[] = [targetsBench, memoryBench, twimlBench, idleBench, statsBench, burstBench];
 
 const usage = `npm run bench [-- [name…] [--duration seconds] [--connections n]]   (defaults: all, 6 s, 32)
 ${BENCHES.map((bench) => `  ${bench.name.padEnd(8)} ${bench.about}`).join('\n')}

@@ -18,6 +18,7 @@ import { capConnectionsPerAddress } from './limits/connections.ts';
 import { loadSecretKey } from './secret.ts';
 import { CallAgainScheduler } from './supporters/scheduler.ts';
 import { openStore, type Store } from './store/db.ts';
+import { CHANNELS } from './store/notifications.ts';
 import { createTwilioClient } from './telephony/twilio-client.ts';
 import { type DelivererOptions, WebhookDeliverer } from './webhooks/deliverer.ts';
 
@@ -45,14 +46,23 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * How often the dial queue and webhook worker look at the store with nothing waking them: for
+ * notifications lost while PostgreSQL's listening connection was down. PGlite's come in-process and
+ * cannot be lost, and each look costs its own CPU (the store runs in this process): a rare safety net only.
+ */
+const FALLBACK_POLL_MS = { postgres: 60_000, pglite: 10 * 60_000 };
+
 /** How long a stopping server lets requests in flight finish before it cuts their connections. */
 const DRAIN_MS = 5000;
 
 /**
  * A request (headers and body) must arrive within 15 s, not Node's 300 s: a client trickling bytes
  * would otherwise hold a connection for minutes. Responses (event streams) are not limited by this.
+ * Node checks every `connectionsCheckingInterval`, so a trickler is cut within 15–20 s; checking every
+ * second, even with no connection open, cost an idle server 0.1 % of a core (half its budget, issue 13).
  */
-const SLOW_CLIENT_LIMITS = { requestTimeout: 15_000, headersTimeout: 15_000, connectionsCheckingInterval: 1000 };
+const SLOW_CLIENT_LIMITS = { requestTimeout: 15_000, headersTimeout: 15_000, connectionsCheckingInterval: 5000 };
 
 /**
  * Listens, then wires everything. With `PORT=0` the real port is known only after listening,
@@ -74,7 +84,7 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
   const config = initial.port === 0 ? withPort(initial, port) : initial;
 
   const ownStore = !options.store;
-  const store = options.store ?? (await openStore(config));
+  const store = options.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log }));
   const congress = options.congress ?? loadCongress();
   const secretKey = await loadSecretKey(store.db, config.secretKey);
   const emulator = config.demo
@@ -97,16 +107,23 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
     cps: config.twilio.cps,
     notifier,
     log,
+    pollMs: FALLBACK_POLL_MS[store.kind],
     ...options.dialer,
   });
   const blocklist = new Blocklist(store.db);
   const stopping = new AbortController();
   const deps: AppDeps = { config, store, notifier, dialer, congress, blocklist, secretKey, log, stopping: stopping.signal };
+  const deliverer = new WebhookDeliverer({ db: store.db, log, allowPrivate: config.allowPrivateWebhooks, pollMs: FALLBACK_POLL_MS[store.kind], ...options.webhooks });
+  // Work queued by any process (this one included) wakes the workers, so they need not poll for it.
+  // Listening before they start: nothing queued from then on waits for their fallback poll.
+  const unlisten = await Promise.all([
+    store.listen(CHANNELS.dialQueue, () => dialer.wake()),
+    store.listen(CHANNELS.webhookOutbox, () => deliverer.wake()),
+  ]);
   app = createApp(deps, { emulator });
   dialer.start();
   const scheduler = new CallAgainScheduler({ db: store.db, congress, blocklist, secretKey, dialer, log, ...options.scheduler });
   scheduler.start();
-  const deliverer = new WebhookDeliverer({ db: store.db, log, allowPrivate: config.allowPrivateWebhooks, ...options.webhooks });
   deliverer.start();
   const janitor = new Janitor({ db: store.db, log, retentionDays: config.retentionDays });
   janitor.start();
@@ -129,6 +146,7 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
       const drained = await Promise.race([closed.then(() => true), sleep(DRAIN_MS, undefined, { ref: false }).then(() => false)]);
       clearInterval(closeIdle);
       if (!drained) server.closeAllConnections();
+      await Promise.all(unlisten.map((stop) => stop()));
       await Promise.all([dialer.stop(), janitor.stop(), deliverer.stop(), scheduler.stop()]);
       await emulator?.close();
       await closed;

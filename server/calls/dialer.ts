@@ -8,6 +8,7 @@ import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
 import { calls } from '../store/schema.ts';
 import { reserve } from '../limits/rate-limit.ts';
+import { Sleeper, untilDue } from '../sleeper.ts';
 import { advanceCallStatus, type Call, FINAL_CALL_STATUSES, failCall } from './calls.ts';
 import type { CallNotifier } from './notifier.ts';
 
@@ -21,7 +22,10 @@ export interface DialerOptions {
   cps: number;
   notifier: CallNotifier;
   log: Logger;
-  /** How often to look for due calls when nobody wakes us (other processes, retries). */
+  /**
+   * The fallback poll: how often to look for due calls if nothing wakes us. Queued calls wake every
+   * process (the store notifies), and a retry's own due time ends the sleep; this is for a lost notification.
+   */
   pollMs?: number;
   /** First retry delay; doubles per attempt, capped at a minute. */
   retryBaseMs?: number;
@@ -31,6 +35,9 @@ export interface DialerOptions {
   /** How often to ask Twilio about calls whose callbacks stopped coming (a restart can lose them). */
   reconcileEveryMs?: number;
 }
+
+/** After a store error, look at the queue again this soon: the store may be back. */
+const STORE_RETRY_MS = 1000;
 
 /** A live call not heard of for this long is looked up at Twilio. */
 const STALE_MINUTES = 10;
@@ -74,10 +81,10 @@ export class Dialer {
   readonly #options: Required<DialerOptions>;
   #running = false;
   #loop?: Promise<void>;
-  #wake?: AbortController;
+  readonly #sleeper = new Sleeper();
 
   constructor(options: DialerOptions) {
-    this.#options = { pollMs: 1000, retryBaseMs: 1000, maxAttempts: 5, leaseSeconds: 120, reconcileEveryMs: 5 * 60_000, ...options };
+    this.#options = { pollMs: 60_000, retryBaseMs: 1000, maxAttempts: 5, leaseSeconds: 120, reconcileEveryMs: 5 * 60_000, ...options };
   }
 
   start(): void {
@@ -88,7 +95,7 @@ export class Dialer {
 
   /** A call was queued: look now instead of at the next poll. */
   wake(): void {
-    this.#wake?.abort();
+    this.#sleeper.wake();
   }
 
   async stop(): Promise<void> {
@@ -101,7 +108,7 @@ export class Dialer {
     const spacing = 1000 / this.#options.cps;
     let reconciled = 0;
     while (this.#running) {
-      if (Date.now() - reconciled > this.#options.reconcileEveryMs) {
+      if (Date.now() - reconciled >= this.#options.reconcileEveryMs) {
         reconciled = Date.now();
         await this.#reconcileStale().catch((error) => this.#options.log(`dialer: cannot reconcile: ${describeError(error).split('\n')[0]}`));
       }
@@ -109,10 +116,13 @@ export class Dialer {
       const started = Date.now();
       const call = await this.#claimNext().catch((error) => {
         this.#options.log(`dialer: cannot read the queue: ${describeError(error).split('\n')[0]}`);
-        return undefined;
+        return null;
       });
       if (!call) {
-        await this.#idle();
+        // Nothing due (undefined) or the store failed (null): sleep until the next call is due, or the next reconcile.
+        const dueInMs = call === null ? STORE_RETRY_MS : await this.#nextDueInMs().catch(() => STORE_RETRY_MS);
+        const untilReconcile = reconciled + this.#options.reconcileEveryMs - Date.now();
+        await this.#sleeper.sleep(Math.min(untilDue(dueInMs, this.#options.pollMs), untilReconcile));
         continue;
       }
       await this.#accountSlot().catch(() => {});
@@ -178,9 +188,13 @@ export class Dialer {
     return advanceCallStatus(db, id, now.status, now.duration === null ? undefined : Number(now.duration));
   }
 
-  async #idle(): Promise<void> {
-    this.#wake = new AbortController();
-    await sleep(this.#options.pollMs, undefined, { signal: this.#wake.signal }).catch(() => {});
+  /** In how many ms the earliest queued call is due (a retry's backoff, an expired lease); null: none queued. */
+  async #nextDueInMs(): Promise<number | null> {
+    const [row] = await this.#options.db
+      .select({ inMs: sql<number | null>`extract(epoch from min(${calls.dialAfter}) - now()) * 1000`.mapWith(Number) })
+      .from(calls)
+      .where(and(eq(calls.status, 'queued'), isNull(calls.twilioSid)));
+    return row?.inMs ?? null;
   }
 
   /** Reserves the oldest due call; SKIP LOCKED lets several processes share the queue. */

@@ -3,7 +3,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Logger } from '../log.ts';
 import { fromRoot } from '../paths.ts';
+import { type Listener, PostgresNotifications, type Unlisten } from './notifications.ts';
 import * as schema from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -11,6 +13,11 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface Store {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /**
+   * Calls `fn` on each NOTIFY on `channel` by any process on this database (see notifications.ts);
+   * resolves once listening.
+   */
+  listen(channel: string, fn: Listener): Promise<Unlisten>;
   close(): Promise<void>;
 }
 
@@ -31,7 +38,7 @@ function initPglite(dataDir: string): void {
  * else embedded PGlite in `dataDir` (`memory://` keeps it in memory, for tests).
  * Each driver is imported only when used: PGlite alone weighs ~40 MB of memory.
  */
-export async function openStore({ databaseUrl, dataDir }: { databaseUrl?: string; dataDir: string }): Promise<Store> {
+export async function openStore({ databaseUrl, dataDir, log = () => {} }: { databaseUrl?: string; dataDir: string; log?: Logger }): Promise<Store> {
   if (databaseUrl) {
     const [{ default: pg }, { drizzle }, { migrate }] = await Promise.all([
       import('pg'),
@@ -51,7 +58,16 @@ export async function openStore({ databaseUrl, dataDir }: { databaseUrl?: string
       await lock.query('select pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK]).catch(() => {});
       lock.release();
     }
-    return { db, kind: 'postgres', close: () => pool.end() };
+    const notifications = new PostgresNotifications(databaseUrl, log);
+    return {
+      db,
+      kind: 'postgres',
+      listen: (channel, fn) => notifications.listen(channel, fn),
+      async close() {
+        await notifications.close();
+        await pool.end();
+      },
+    };
   }
   const [{ PGlite }, { drizzle }, { migrate }] = await Promise.all([
     import('@electric-sql/pglite'),
@@ -62,5 +78,14 @@ export async function openStore({ databaseUrl, dataDir }: { databaseUrl?: string
   const client = await PGlite.create(dataDir);
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
-  return { db, kind: 'pglite', close: () => client.close() };
+  return {
+    db,
+    kind: 'pglite',
+    // One process owns PGlite: its own notifications are all there are.
+    listen: async (channel, fn) => {
+      const unlisten = await client.listen(channel, fn);
+      return () => unlisten();
+    },
+    close: () => client.close(),
+  };
 }

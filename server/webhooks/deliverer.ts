@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { describeError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { Sleeper, untilDue } from '../sleeper.ts';
 import type { Db } from '../store/db.ts';
 import { campaigns, webhookAttempts, webhookEvents } from '../store/schema.ts';
 import type { OutboxEvent } from './events.ts';
@@ -14,7 +14,10 @@ import { webhookHeaders } from './signature.ts';
 export interface DelivererOptions {
   db: Db;
   log: Logger;
-  /** How often to look for due events (nothing wakes us: events are written by other requests and processes). */
+  /**
+   * The fallback poll: how often to look for due events if nothing wakes us. A new event wakes every
+   * process (the store notifies), and a retry's own due time ends the sleep; this is for a lost notification.
+   */
   pollMs?: number;
   /** A receiver that has not answered by then has failed this attempt. */
   timeoutMs?: number;
@@ -26,6 +29,9 @@ export interface DelivererOptions {
   /** How receivers' names resolve (tests point one at loopback); each address it gives is checked unless `allowPrivate`. */
   resolve?: Resolve;
 }
+
+/** After a store error, look at the outbox again this soon: the store may be back. */
+const STORE_RETRY_MS = 1000;
 
 /** How long a claimed event is reserved for this process; well over the request timeout. */
 const LEASE_SECONDS = 60;
@@ -58,10 +64,10 @@ export class WebhookDeliverer {
   readonly #stopping = new AbortController();
   #running = false;
   #loop?: Promise<void>;
-  #wake = new AbortController();
+  readonly #sleeper = new Sleeper();
 
   constructor(options: DelivererOptions) {
-    this.#options = { pollMs: 1000, timeoutMs: 10_000, backoff: DEFAULT_BACKOFF, concurrency: 8, allowPrivate: false, resolve: lookupAll, ...options };
+    this.#options = { pollMs: 60_000, timeoutMs: 10_000, backoff: DEFAULT_BACKOFF, concurrency: 8, allowPrivate: false, resolve: lookupAll, ...options };
   }
 
   start(): void {
@@ -72,8 +78,7 @@ export class WebhookDeliverer {
 
   /** Look now instead of at the next poll (a delivery finished, or we are stopping). */
   wake(): void {
-    this.#wake.abort();
-    this.#wake = new AbortController();
+    this.#sleeper.wake();
   }
 
   /** Stops claiming, interrupts requests in flight (recorded as failed attempts, retried later) and waits for them. */
@@ -86,10 +91,22 @@ export class WebhookDeliverer {
   }
 
   async #run(): Promise<void> {
-    const { concurrency, log } = this.#options;
+    const { concurrency, log, pollMs } = this.#options;
     while (this.#running) {
       const free = concurrency - this.#inFlight.size;
-      const claimed = free > 0 ? await this.#claim(free).catch((error) => (log(`webhooks: cannot read the outbox: ${describeError(error).split('\n')[0]}`), [])) : [];
+      // Every slot busy: a finished delivery wakes us.
+      if (free <= 0) {
+        await this.#sleeper.sleep(pollMs);
+        continue;
+      }
+      let claimed;
+      try {
+        claimed = await this.#claim(free);
+      } catch (error) {
+        log(`webhooks: cannot read the outbox: ${describeError(error).split('\n')[0]}`);
+        await this.#sleeper.sleep(STORE_RETRY_MS);
+        continue;
+      }
       for (const { event, webhook } of claimed) {
         const delivery = this.#deliver(event, webhook)
           .catch((error) => log(`webhooks: event ${event.id}: ${describeError(error).split('\n')[0]}`))
@@ -99,12 +116,18 @@ export class WebhookDeliverer {
           });
         this.#inFlight.add(delivery);
       }
-      if (!claimed.length || claimed.length === free) await this.#idle();
+      // Fewer due than free slots: nothing else is due until the outbox's next due time.
+      if (claimed.length < free) await this.#sleeper.sleep(untilDue(await this.#nextDueInMs().catch(() => STORE_RETRY_MS), pollMs));
     }
   }
 
-  async #idle(): Promise<void> {
-    await sleep(this.#options.pollMs, undefined, { signal: this.#wake.signal }).catch(() => {});
+  /** In how many ms the earliest pending event is due (a retry's backoff, an expired lease); null: none pending. */
+  async #nextDueInMs(): Promise<number | null> {
+    const [row] = await this.#options.db
+      .select({ inMs: sql<number | null>`extract(epoch from min(${webhookEvents.nextAttemptAt}) - now()) * 1000`.mapWith(Number) })
+      .from(webhookEvents)
+      .where(eq(webhookEvents.status, 'pending'));
+    return row?.inMs ?? null;
   }
 
   /** Reserves up to `limit` due events, oldest first, with their campaign's current webhook. */
