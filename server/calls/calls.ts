@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, isNull, lt, notInArray, or, type Placeholder, type SQL, sql, type WithSubquery } from 'drizzle-orm';
+import { type AnyPgColumn, getTableConfig } from 'drizzle-orm/pg-core';
+import { type Campaign, findCampaign } from '../campaigns/campaigns.ts';
 import type { Db } from '../store/db.ts';
-import { calls, campaignHours, legs, targetCounts, targetHours } from '../store/schema.ts';
+import { prepared } from '../store/prepared.ts';
+import { calls, campaignHours, campaigns, legs, targetCounts, targetHours } from '../store/schema.ts';
 import { publicTarget, type Target } from '../targets/target.ts';
-import { recordEvent } from '../webhooks/events.ts';
+import { recordEvent, wantsEvent } from '../webhooks/events.ts';
+import { phaseColumns, type PhaseStep } from './phase.ts';
 
 export type Call = typeof calls.$inferSelect;
 export type Leg = typeof legs.$inferSelect;
@@ -38,6 +42,34 @@ export async function insertCall(db: Db, values: typeof calls.$inferInsert): Pro
 export async function findCall(db: Db, id: string): Promise<Call | undefined> {
   const [call] = await db.select().from(calls).where(eq(calls.id, id));
   return call;
+}
+
+/** A call with its campaign, in one read: every TwiML webhook needs both to answer. */
+export async function findCallWithCampaign(db: Db, id: string): Promise<{ call: Call; campaign: Campaign } | undefined> {
+  const statement = prepared(db, 'call_with_campaign', (name) =>
+    db
+      .select({ call: calls, campaign: campaigns })
+      .from(calls)
+      .innerJoin(campaigns, eq(campaigns.id, calls.campaignId))
+      .where(eq(calls.id, sql.placeholder('id')))
+      .prepare(name),
+  );
+  const [found] = await statement.execute({ id });
+  return found;
+}
+
+/** The campaign a call belongs to. */
+async function campaignOfCall(db: Db, id: string): Promise<Campaign | undefined> {
+  const statement = prepared(db, 'campaign_of_call', (name) =>
+    db
+      .select(getTableColumns(campaigns))
+      .from(campaigns)
+      .innerJoin(calls, eq(calls.campaignId, campaigns.id))
+      .where(eq(calls.id, sql.placeholder('id')))
+      .prepare(name),
+  );
+  const [campaign] = await statement.execute({ id });
+  return campaign;
 }
 
 export async function findCallBySid(db: Db, twilioSid: string): Promise<Call | undefined> {
@@ -125,74 +157,96 @@ export async function recordOutcome(db: Db, call: Call, position: number, outcom
 
 /**
  * Moves a call forward to `status` (from a Twilio status callback); ignores stale or repeated ones.
- * A final status forgets the caller's number: the call no longer needs it.
+ * A final status forgets the caller's number: the call no longer needs it. `twilioSid`, the callback's
+ * CallSid, is noted if we never stored one: the process that placed the call may have died before it
+ * could (then a retry must not take another call for this one).
  */
-export async function advanceCallStatus(db: Db, id: string, status: string, duration?: number): Promise<boolean> {
+export async function advanceCallStatus(db: Db, id: string, status: string, duration?: number, twilioSid?: string): Promise<boolean> {
   const rank = STATUS_RANK[status];
-  if (rank === undefined) return false;
-  const earlier = Object.keys(STATUS_RANK).filter((other) => STATUS_RANK[other]! < rank);
-  if (!earlier.length) return false;
-  const final = rank === 3;
-  const answered = status === 'in-progress' || (status === 'completed' && Boolean(duration));
-  const advance = (tx: Db) =>
-    tx
-      .update(calls)
-      .set({
-        status: status === 'initiated' ? 'queued' : status,
-        updatedAt: sql`now()`,
-        ...(answered ? { answeredAt: sql`coalesce(${calls.answeredAt}, now())` } : {}),
-        ...(final ? { endedAt: sql`now()`, phone: null, duration: duration ?? null } : {}),
-      })
-      .where(and(eq(calls.id, id), inArray(calls.status, earlier)))
-      .returning();
-  return final ? endCall(db, id, advance) : (await advance(db)).length > 0;
+  // Nothing comes before `queued`: such a callback can only bring the sid.
+  if (rank === undefined || (rank === 0 && !twilioSid)) return false;
+  const advance = async (tx: Db) => {
+    const [moved] = await statusStatement(tx, status, duration).execute({ id, sid: twilioSid ?? null, duration: duration ?? null });
+    return moved;
+  };
+  try {
+    return isFinal(status) ? await endCall(db, id, advance) : Boolean(await advance(db));
+  } catch (error) {
+    if (!twilioSid || (error as { cause?: { code?: string } }).cause?.code !== '23505') throw error;
+    return advanceCallStatus(db, id, status, duration); // that sid is already another call's: leave it
+  }
 }
 
 /**
- * Notes Twilio's sid for our call from one of its callbacks, if we never stored it: the process that
- * placed the call may have died before it could (then a retry must not take another call for this one).
+ * The statement behind `advanceCallStatus`, one per status (and whether it says the supporter answered).
+ * It returns the call it moved, with the number the call held before a final status forgot it.
  */
-export async function recordSid(db: Db, id: string, twilioSid: string): Promise<void> {
-  await db
-    .update(calls)
-    .set({ twilioSid })
-    .where(and(eq(calls.id, id), isNull(calls.twilioSid)))
-    .catch((error: { cause?: { code?: string } }) => {
-      if (error.cause?.code !== '23505') throw error; // that sid is already another call's: leave it
-    });
+function statusStatement(db: Db, status: string, duration?: number) {
+  const answered = status === 'in-progress' || (status === 'completed' && Boolean(duration));
+  return prepared(db, `advance_call_status:${status}${answered ? ':answered' : ''}`, (name) => {
+    const earlier = Object.keys(STATUS_RANK).filter((other) => STATUS_RANK[other]! < STATUS_RANK[status]!);
+    const id = sql.placeholder('id');
+    const sid = sql.placeholder('sid');
+    const held = heldNumber(db, id);
+    const advanced = db.$with('advanced').as(
+      db
+        .update(calls)
+        .set({
+          status: status === 'initiated' ? 'queued' : status,
+          twilioSid: sql`coalesce(${calls.twilioSid}, ${sid})`,
+          updatedAt: sql`now()`,
+          ...(answered ? { answeredAt: sql`coalesce(${calls.answeredAt}, now())` } : {}),
+          ...(isFinal(status) ? { endedAt: sql`now()`, phone: null, duration: sql`${sql.placeholder('duration')}` } : {}),
+        })
+        .from(held)
+        .where(and(eq(calls.id, held.id), inArray(calls.status, earlier)))
+        .returning(withHeldNumber(held)),
+    );
+    // Only for a call `advanced` leaves alone: one statement must not update a row twice.
+    const noted = db.$with('noted').as(
+      db
+        .update(calls)
+        .set({ twilioSid: sql`${sid}` })
+        .where(and(eq(calls.id, id), isNull(calls.twilioSid), sql`${sid}::text is not null`, notInArray(calls.status, earlier))),
+    );
+    return db.with(advanced, noted).select().from(advanced).prepare(name);
+  });
 }
 
 /** Ends a call that could not be placed, with a reason the caller can read. */
 export async function failCall(db: Db, id: string, code: string, message: string): Promise<void> {
-  await endCall(db, id, (tx) =>
-    tx
+  await endCall(db, id, async (tx) => {
+    const held = heldNumber(tx, id);
+    const [ended] = await tx
       .update(calls)
       .set({ status: 'failed', errorCode: code, errorMessage: message, phone: null, endedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(and(eq(calls.id, id), notInArray(calls.status, [...FINAL_CALL_STATUSES])))
-      .returning(),
-  );
-}
-
-/**
- * Runs `end` (an update that gives a call its final status and forgets the number) with the call's
- * `call.completed` webhook event, in one transaction. The number is read first: a campaign may have
- * opted in to receiving it with the event.
- */
-async function endCall(db: Db, id: string, end: (tx: Db) => Promise<Call[]>): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const [held] = await tx.select({ phone: calls.phone }).from(calls).where(eq(calls.id, id)).for('update');
-    const [ended] = await end(tx);
-    if (ended) await recordEvent(tx, { type: 'call.completed', call: { ...ended, phone: held?.phone ?? null } });
-    return Boolean(ended);
+      .from(held)
+      .where(and(eq(calls.id, held.id), notInArray(calls.status, [...FINAL_CALL_STATUSES])))
+      .returning(withHeldNumber(held));
+    return ended;
   });
 }
 
-/** Notes that target `position` is being dialed (TwiML served); repeated webhooks change nothing. */
-export async function startLeg(db: Db, call: Call, position: number): Promise<void> {
-  await db
-    .insert(legs)
-    .values({ callId: call.id, position, campaignId: call.campaignId, targetId: call.targets[position]!.id, status: 'ringing' })
-    .onConflictDoNothing();
+/** The caller's number as the call holds it, read (and locked) before the update that ends the call forgets it. */
+const heldNumber = (db: Db, id: string | Placeholder) =>
+  db.select({ id: calls.id, phone: calls.phone }).from(calls).where(eq(calls.id, id)).for('update').as('held');
+
+/** The updated call, but with the number it held: a campaign may have opted in to receiving it with `call.completed`. */
+const withHeldNumber = (held: ReturnType<typeof heldNumber>) => ({ ...getTableColumns(calls), phone: held.phone });
+
+/**
+ * Runs `end` (an update that gives a call its final status and forgets the number, returning the call
+ * with the number it held), with the call's `call.completed` webhook event in the same transaction if
+ * the campaign wants one.
+ */
+async function endCall(db: Db, id: string, end: (tx: Db) => Promise<Call | undefined>): Promise<boolean> {
+  const campaign = await campaignOfCall(db, id);
+  if (!wantsEvent(campaign, 'call.completed')) return Boolean(await end(db));
+  return db.transaction(async (tx) => {
+    const ended = await end(tx);
+    if (ended) await recordEvent(tx, { type: 'call.completed', call: ended, campaign });
+    return Boolean(ended);
+  });
 }
 
 /** The office picked up (the <Number> status callback). */
@@ -205,37 +259,77 @@ export async function markLegAnswered(db: Db, callId: string, position: number):
   return updated.length > 0;
 }
 
-/**
- * Records the Dial action's outcome for one leg and bumps the target's tallies, exactly once:
- * the leg only leaves a live status once, and the tally is bumped in the same transaction.
- * Returns whether this request was the one that recorded it.
- */
-export async function finishLeg(db: Db, call: Call, position: number, status: DialCallStatus, duration: number): Promise<boolean> {
-  const target = call.targets[position]!;
-  return db.transaction(async (tx) => {
-    const recorded = await tx
-      .insert(legs)
-      .values({ callId: call.id, position, campaignId: call.campaignId, targetId: target.id, status, duration })
-      .onConflictDoUpdate({
-        target: [legs.callId, legs.position],
-        set: { status, duration, updatedAt: sql`now()` },
-        setWhere: inArray(legs.status, LIVE_LEG_STATUSES),
-      })
-      .returning({ callId: legs.callId });
-    if (!recorded.length) return false;
-    await bumpTargetCounts(tx, call, target, status, duration);
-    await recordEvent(tx, { type: 'leg.completed', call, position });
-    return true;
-  });
+/** A leg a Dial action ended, with its DialCallStatus and DialCallDuration. */
+export interface EndedLeg {
+  position: number;
+  status: DialCallStatus;
+  duration: number;
+}
+
+/** What one TwiML step writes (see `recordStep`). */
+export interface StepWrites {
+  /** The leg a Dial action ended. */
+  finished?: EndedLeg;
+  /** The leg the step starts dialing. */
+  dialing?: number;
+  /** The phase the step starts. */
+  phase?: PhaseStep;
 }
 
 /**
- * Bumps every rollup the stats read for one leg: the target's all-time tally, the target's and the
- * campaign's tallies for the hour the call started, and the call's completed legs. Runs in the
- * transaction that first records the leg, so duplicated or reordered webhooks never count twice.
+ * Records what one TwiML step does to a call, in one statement: the leg a Dial action ended, the leg the
+ * step starts dialing, and the phase it starts. Webhooks may be retried, duplicated or reordered: a leg
+ * leaves a live status only once, and its tallies are bumped by the statement that moves it, so it is
+ * counted once; a phase only ever moves forward. When the campaign's webhook takes `leg.completed`, the
+ * ended leg is recorded first, with its event, in a transaction of its own. `recorded`: this request
+ * recorded the ended leg; `changed`: the widget has something new to show. `campaign` (the call's) saves a read.
  */
-async function bumpTargetCounts(db: Db, call: Call, target: Target, status: DialCallStatus, duration: number) {
-  const increments = {
+export async function recordStep(db: Db, call: Call, step: StepWrites, campaign?: Campaign): Promise<{ recorded: boolean; changed: boolean }> {
+  const { finished, ...onwards } = step;
+  if (!finished) return writeStep(db, call, step);
+  const owner = campaign ?? (await findCampaign(db, call.campaignId));
+  if (!wantsEvent(owner, 'leg.completed')) return writeStep(db, call, step);
+  // The event lists the call's legs as this one left them: record it, with its event, before the next is dialed.
+  const recorded = await db.transaction(async (tx) => {
+    const { recorded } = await writeStep(tx, call, { finished });
+    if (recorded) await recordEvent(tx, { type: 'leg.completed', call, position: finished.position, campaign: owner });
+    return recorded;
+  });
+  const { changed } = await writeStep(db, call, onwards);
+  return { recorded, changed: recorded || changed };
+}
+
+/** Notes that target `position` is being dialed; repeated webhooks change nothing. */
+export async function startLeg(db: Db, call: Call, position: number): Promise<void> {
+  await recordStep(db, call, { dialing: position });
+}
+
+/** Records a Dial action's result for one leg (see `recordStep`); returns whether this request was the one that recorded it. */
+export async function finishLeg(db: Db, call: Call, position: number, status: DialCallStatus, duration: number, campaign?: Campaign): Promise<boolean> {
+  return (await recordStep(db, call, { finished: { position, status, duration } }, campaign)).recorded;
+}
+
+/** Runs a step's writes as one statement (see `stepStatement`). */
+async function writeStep(db: Db, call: Call, { finished, dialing, phase }: StepWrites) {
+  if (!finished && dialing === undefined && !phase) return { recorded: false, changed: false };
+  const [row] = await stepStatement(db, Boolean(finished), dialing !== undefined).execute({
+    id: call.id,
+    campaignId: call.campaignId,
+    ...phaseColumns(phase),
+    ...(finished && endedLeg(call, finished)),
+    ...(dialing !== undefined && { dialing, dialingTarget: call.targets[dialing]!.id }),
+  });
+  const recorded = row!.recorded > 0;
+  return { recorded, changed: recorded || row!.moved > 0 || dialing !== undefined };
+}
+
+/** The rollups' counters (see `tallies` in schema.ts), each bumped by what one ended leg adds to it. */
+const TALLIES = ['legs', 'completed', 'busy', 'noAnswer', 'failed', 'talkSeconds'] as const;
+
+/** The step statement's values for an ended leg: the leg, its target, and what it adds to each tally. */
+function endedLeg(call: Call, { position, status, duration }: EndedLeg) {
+  const target = call.targets[position]!;
+  const tallies: Record<(typeof TALLIES)[number], number> = {
     legs: 1,
     completed: status === 'completed' || status === 'answered' ? 1 : 0,
     busy: status === 'busy' ? 1 : 0,
@@ -243,25 +337,81 @@ async function bumpTargetCounts(db: Db, call: Call, target: Target, status: Dial
     failed: status === 'failed' ? 1 : 0,
     talkSeconds: duration,
   };
-  const plus = (table: typeof targetCounts | typeof targetHours | typeof campaignHours) =>
-    Object.fromEntries(Object.entries(increments).map(([key, by]) => [key, sql`${table[key as keyof typeof increments]} + ${by}`]));
-  const { campaignId } = call;
-  const hour = startOfHour(call.createdAt);
-  await db
-    .insert(targetCounts)
-    .values({ campaignId, targetId: target.id, name: target.name, ...increments })
-    .onConflictDoUpdate({ target: [targetCounts.campaignId, targetCounts.targetId], set: plus(targetCounts) });
-  await db
-    .insert(targetHours)
-    .values({ campaignId, hour, targetId: target.id, ...increments })
-    .onConflictDoUpdate({ target: [targetHours.campaignId, targetHours.hour, targetHours.targetId], set: plus(targetHours) });
-  await db
-    .insert(campaignHours)
-    .values({ campaignId, hour, ...increments })
-    .onConflictDoUpdate({ target: [campaignHours.campaignId, campaignHours.hour], set: plus(campaignHours) });
-  if (increments.completed) {
-    await db.update(calls).set({ completedLegs: sql`${calls.completedLegs} + 1` }).where(eq(calls.id, call.id));
-  }
+  // Rollups by hour go by the hour the call started, so every leg of a call lands in the same one.
+  const hour = startOfHour(call.createdAt).toISOString();
+  return { position, status, duration, targetId: target.id, targetName: target.name, hour, ...tallies };
+}
+
+/**
+ * The statement behind `recordStep`, in the shape a step needs. The ended leg's writes chain on the row
+ * `recorded` returns, which there is only when this statement stored the leg or moved it out of a live
+ * status: then it bumps the target's all-time tally, the target's and the campaign's tallies for the hour,
+ * and the call's completed legs. The call row is updated once (phase and completed legs together).
+ */
+function stepStatement(db: Db, finishing: boolean, dialing: boolean) {
+  const name = ['record_step', finishing && 'finished', dialing && 'dialing'].filter(Boolean).join(':');
+  return prepared(db, name, (name) => {
+    const p = sql.placeholder;
+    const recorded = db.$with('recorded').as(
+      db
+        .insert(legs)
+        .values({ callId: p('id'), position: p('position'), campaignId: p('campaignId'), targetId: p('targetId'), status: p('status'), duration: p('duration') })
+        .onConflictDoUpdate({
+          target: [legs.callId, legs.position],
+          set: { status: sql`excluded.status`, duration: sql`excluded.duration`, updatedAt: sql`now()` },
+          setWhere: inArray(legs.status, LIVE_LEG_STATUSES),
+        })
+        .returning({ position: legs.position }),
+    );
+    const hour = sql`${p('hour')}::timestamptz`;
+    const tallied = [
+      db.$with('target_tallied', {}).as(addTo(targetCounts, { campaignId: p('campaignId'), targetId: p('targetId'), name: p('targetName') }, recorded)),
+      db.$with('target_hour_tallied', {}).as(addTo(targetHours, { campaignId: p('campaignId'), hour, targetId: p('targetId') }, recorded)),
+      db.$with('campaign_hour_tallied', {}).as(addTo(campaignHours, { campaignId: p('campaignId'), hour }, recorded)),
+    ];
+    const started = db.$with('started').as(
+      db
+        .insert(legs)
+        .values({ callId: p('id'), position: p('dialing'), campaignId: p('campaignId'), targetId: p('dialingTarget'), status: 'ringing' })
+        .onConflictDoNothing(),
+    );
+    const onwards = lt(calls.phaseRank, p('rank'));
+    const ifOnwards = (column: AnyPgColumn, to: Placeholder) => sql`case when ${onwards} then ${to} else ${column} end`;
+    /** 1 if this statement recorded a completed leg. */
+    const converted = sql`(${p('completed')}::int * (select count(*)::int from ${recorded}))`;
+    const moved = db.$with('moved').as(
+      db
+        .update(calls)
+        .set({
+          phase: ifOnwards(calls.phase, p('phase')),
+          phaseLeg: ifOnwards(calls.phaseLeg, p('phaseLeg')),
+          phaseRank: sql`greatest(${calls.phaseRank}, ${p('rank')})`,
+          ...(finishing ? { completedLegs: sql`${calls.completedLegs} + ${converted}` } : {}),
+          updatedAt: sql`now()`,
+        })
+        .where(and(eq(calls.id, p('id')), finishing ? or(onwards, sql`${converted} > 0`) : onwards))
+        .returning({ id: calls.id }),
+    );
+    return db
+      .with(...(finishing ? [recorded, ...tallied] : []), ...(dialing ? [started] : []), moved)
+      .select({ moved: count(), recorded: (finishing ? sql`(select count(*) from ${recorded})` : sql`0`).mapWith(Number) })
+      .from(moved)
+      .prepare(name);
+  });
+}
+
+/**
+ * Adds the leg `recorded` returns, if it returns one, to a rollup's row for `key` (made at zero if need be),
+ * by the step's placeholders named after the tallies.
+ */
+function addTo(rollup: typeof targetCounts | typeof targetHours | typeof campaignHours, key: Record<string, SQL | Placeholder>, recorded: WithSubquery): SQL {
+  const columns: Record<string, AnyPgColumn> = getTableColumns(rollup);
+  const named = (keys: readonly string[]) => sql.join(keys.map((key) => sql.identifier(columns[key]!.name)), sql`, `);
+  const row = getTableConfig(rollup).primaryKeys[0]!.columns.map((column) => sql.identifier(column.name));
+  const bumps = TALLIES.map((tally) => sql`${sql.identifier(columns[tally]!.name)} = ${columns[tally]} + excluded.${sql.identifier(columns[tally]!.name)}`);
+  return sql`insert into ${rollup} (${named([...Object.keys(key), ...TALLIES])})
+    select ${sql.join([...Object.values(key), ...TALLIES.map((tally) => sql.placeholder(tally))], sql`, `)} from ${recorded}
+    on conflict (${sql.join(row, sql`, `)}) do update set ${sql.join(bumps, sql`, `)}`;
 }
 
 const HOUR_MS = 3_600_000;

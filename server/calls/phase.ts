@@ -1,7 +1,3 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
-import type { Db } from '../store/db.ts';
-import { calls } from '../store/schema.ts';
-
 /**
  * What the phone is doing, as the widget shows it: `calling` (ringing the supporter), `gate` (the intro
  * and "press 1", or call-in's questions), `office` (dialing or talking to office `leg`), `outcome` (asked how
@@ -28,13 +24,8 @@ function rank(step: PhaseStep): number {
   }
 }
 
-/** Moves a call's phase forward to `step`; a retried or late webhook for an earlier step changes nothing. */
-export async function advancePhase(db: Db, callId: string, step: PhaseStep): Promise<boolean> {
-  const to = rank(step);
-  const moved = await db
-    .update(calls)
-    .set({ phase: step.phase, phaseLeg: 'leg' in step ? step.leg : null, phaseRank: to, updatedAt: sql`now()` })
-    .where(and(eq(calls.id, callId), lt(calls.phaseRank, to)))
-    .returning({ id: calls.id });
-  return moved.length > 0;
+/** The columns a step's phase sets, with its rank; all null without a step (then no phase moves). */
+export function phaseColumns(step: PhaseStep | undefined) {
+  if (!step) return { phase: null, phaseLeg: null, rank: null };
+  return { phase: step.phase, phaseLeg: 'leg' in step ? step.leg : null, rank: rank(step) };
 }

@@ -1,25 +1,23 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { type Campaign, campaignWithList, findCampaign, findCampaignByCallIn } from '../campaigns/campaigns.ts';
+import { type Campaign, campaignWithList, findCampaignByCallIn } from '../campaigns/campaigns.ts';
 import { CallFlow, campaignMessage, hangupTwiml, type Step } from '../calls/call-flow.ts';
 import {
   advanceCallStatus,
   type Call,
   DIAL_CALL_STATUSES,
-  findCall,
+  type EndedLeg,
   findCallBySid,
-  finishLeg,
+  findCallWithCampaign,
   markLegAnswered,
   OUTCOMES,
   recordOutcome,
-  recordSid,
   openInboundCall,
+  recordStep,
   setCallTargets,
-  startLeg,
 } from '../calls/calls.ts';
 import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
-import { advancePhase } from '../calls/phase.ts';
 import { twilioSignature } from '../middleware/twilio-signature.ts';
 import { webhookBudget } from '../middleware/webhook-budget.ts';
 import { hashPhone, normalizePhone } from '../phone.ts';
@@ -63,17 +61,18 @@ function refusalPrompt(error: unknown): 'limited' | 'refused' {
 export function twimlRoutes({ config, store: { db }, notifier, congress, blocklist, secretKey, log }: AppDeps) {
   const flow = (call: Call, campaign: Campaign) => new CallFlow(call, campaign, config.publicUrl);
   const load = async (id: string) => {
-    const call = await findCall(db, id);
-    const campaign = call && (await findCampaign(db, call.campaignId));
-    return call && campaign && { call, campaign, flow: flow(call, campaign) };
+    const found = await findCallWithCampaign(db, id);
+    return found && { ...found, flow: flow(found.call, found.campaign) };
   };
   /** The leg number from the URL, if this call has such a target. */
   const position = (call: Call, raw: string) => wholeNumber(raw, call.targets.length - 1);
-  /** Records that a step starts dialing a leg, then answers with its TwiML. */
-  const step = async (c: Context, call: Call, { twiml, dialing, phase }: Step) => {
-    if (dialing !== undefined) await startLeg(db, call, dialing);
+  /**
+   * Records what a step does (the leg it starts dialing, its phase and, for a Dial action, the leg that
+   * ended: `campaign` is the call's), then answers with its TwiML.
+   */
+  const step = async (c: Context, call: Call, { twiml, dialing, phase }: Step, finished?: EndedLeg, campaign?: Campaign) => {
     const now = dialing === undefined ? phase : { phase: 'office' as const, leg: dialing };
-    if ((now && (await advancePhase(db, call.id, now))) || dialing !== undefined) notifier.changed(call.id);
+    if ((await recordStep(db, call, { finished, dialing, phase: now }, campaign)).changed) notifier.changed(call.id);
     return xml(c, twiml);
   };
   /** Offices within their hourly cap, or undefined when none is. */
@@ -118,9 +117,9 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       const found = await load(c.req.param('id'));
       const n = found && position(found.call, c.req.param('n'));
       if (!found || n === undefined) return xml(c, hangupTwiml());
-      const { DialCallStatus, DialCallDuration } = c.req.valid('form');
-      if (await finishLeg(db, found.call, n, DialCallStatus, DialCallDuration)) notifier.changed(found.call.id);
-      return step(c, found.call, found.flow.afterLeg(n, DialCallStatus, await offer(found, n)));
+      const { DialCallStatus: status, DialCallDuration: duration } = c.req.valid('form');
+      const next = found.flow.afterLeg(n, status, await offer(found, n));
+      return step(c, found.call, next, { position: n, status, duration }, found.campaign);
     })
 
     .post('/calls/:id/legs/:n/outcome', validateTwilio(GatherResult), async (c) => {
@@ -167,8 +166,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
     .post('/calls/:id/status', validateTwilio(StatusCallback), async (c) => {
       const id = c.req.param('id');
       const { CallStatus, CallDuration, CallSid } = c.req.valid('form');
-      if (CallSid) await recordSid(db, id, CallSid);
-      if (await advanceCallStatus(db, id, CallStatus, CallDuration)) notifier.changed(id);
+      if (await advanceCallStatus(db, id, CallStatus, CallDuration, CallSid)) notifier.changed(id);
       return c.body(null, 204);
     })
 

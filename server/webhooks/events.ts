@@ -54,6 +54,12 @@ function callPayload(call: Call, callLegs: Leg[]) {
   };
 }
 
+/** Whether the campaign has a webhook that takes events of this kind. */
+export function wantsEvent(campaign: Campaign | undefined, type: WebhookEventType): campaign is Campaign {
+  const webhook = campaign?.settings.webhook;
+  return Boolean(webhook && (!webhook.events || webhook.events.includes(type)));
+}
+
 /**
  * Adds an event to the campaign's webhook outbox, if its webhook wants this kind. Call it inside the
  * transaction that makes the change it reports: the event is stored exactly when the change is, and
@@ -61,8 +67,7 @@ function callPayload(call: Call, callLegs: Leg[]) {
  */
 export async function recordEvent(db: Db, event: EventInput): Promise<string | undefined> {
   const campaign = event.campaign ?? (event.call && (await findCampaign(db, event.call.campaignId)));
-  const webhook = campaign?.settings.webhook;
-  if (!campaign || !webhook || (webhook.events && !webhook.events.includes(event.type))) return undefined;
+  if (!wantsEvent(campaign, event.type)) return undefined;
 
   const { call } = event;
   const callLegs = call ? await legsOf(db, call.id) : [];
@@ -79,7 +84,7 @@ export async function recordEvent(db: Db, event: EventInput): Promise<string | u
     ...(event.type === 'supporter.opted_in' ? { supporter: event.supporter } : {}),
   };
   const held = event.type === 'supporter.opted_in' ? (event.phone ?? call?.phone) : event.call.phone;
-  const phone = webhook.includePhone ? (held ?? null) : null;
+  const phone = campaign.settings.webhook?.includePhone ? (held ?? null) : null;
   await db.insert(webhookEvents).values({ id, campaignId: campaign.id, type: event.type, payload, phone, withPhone: Boolean(phone), createdAt });
   return id;
 }
