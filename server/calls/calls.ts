@@ -58,6 +58,24 @@ export async function findCallWithCampaign(db: Db, id: string): Promise<{ call: 
   return found;
 }
 
+/**
+ * A call with its campaign and whether its leg `position` has ended, in one read: a Dial action's replay
+ * (Twilio retries) then needs no write at all.
+ */
+export async function findCallForDialAction(db: Db, id: string, position: number): Promise<{ call: Call; campaign: Campaign; legEnded: boolean } | undefined> {
+  const statement = prepared(db, 'call_for_dial_action', (name) =>
+    db
+      .select({ call: calls, campaign: campaigns, legStatus: legs.status })
+      .from(calls)
+      .innerJoin(campaigns, eq(campaigns.id, calls.campaignId))
+      .leftJoin(legs, and(eq(legs.callId, calls.id), eq(legs.position, sql.placeholder('position'))))
+      .where(eq(calls.id, sql.placeholder('id')))
+      .prepare(name),
+  );
+  const [found] = await statement.execute({ id, position });
+  return found && { call: found.call, campaign: found.campaign, legEnded: found.legStatus !== null && !LIVE_LEG_STATUSES.includes(found.legStatus) };
+}
+
 /** The campaign a call belongs to. */
 async function campaignOfCall(db: Db, id: string): Promise<Campaign | undefined> {
   const statement = prepared(db, 'campaign_of_call', (name) =>
@@ -187,7 +205,8 @@ function statusStatement(db: Db, status: string, duration?: number) {
     const earlier = Object.keys(STATUS_RANK).filter((other) => STATUS_RANK[other]! < STATUS_RANK[status]!);
     const id = sql.placeholder('id');
     const sid = sql.placeholder('sid');
-    const held = heldNumber(db, id);
+    // Only a call this status moves is locked: a repeated callback must not queue behind the others.
+    const held = heldNumber(db, id, inArray(calls.status, earlier));
     const advanced = db.$with('advanced').as(
       db
         .update(calls)
@@ -228,8 +247,8 @@ export async function failCall(db: Db, id: string, code: string, message: string
 }
 
 /** The caller's number as the call holds it, read (and locked) before the update that ends the call forgets it. */
-const heldNumber = (db: Db, id: string | Placeholder) =>
-  db.select({ id: calls.id, phone: calls.phone }).from(calls).where(eq(calls.id, id)).for('update').as('held');
+const heldNumber = (db: Db, id: string | Placeholder, only?: SQL) =>
+  db.select({ id: calls.id, phone: calls.phone }).from(calls).where(and(eq(calls.id, id), only)).for('update').as('held');
 
 /** The updated call, but with the number it held: a campaign may have opted in to receiving it with `call.completed`. */
 const withHeldNumber = (held: ReturnType<typeof heldNumber>) => ({ ...getTableColumns(calls), phone: held.phone });
@@ -286,6 +305,11 @@ export interface StepWrites {
  */
 export async function recordStep(db: Db, call: Call, step: StepWrites, campaign?: Campaign): Promise<{ recorded: boolean; changed: boolean }> {
   const { finished, ...onwards } = step;
+  // A retried or duplicated answer or gather: the call is at this step or past it, and the statement that
+  // moved it there started the leg this step dials — the answer needs the read only. Not so for a leg that
+  // ended: Twilio may deliver a later leg's Dial action first, so each is always recorded.
+  const to = phaseColumns(step.phase).rank;
+  if (!finished && to !== null && call.phaseRank >= to) return { recorded: false, changed: false };
   if (!finished) return writeStep(db, call, step);
   const owner = campaign ?? (await findCampaign(db, call.campaignId));
   if (!wantsEvent(owner, 'leg.completed')) return writeStep(db, call, step);
@@ -352,16 +376,18 @@ function stepStatement(db: Db, finishing: boolean, dialing: boolean) {
   const name = ['record_step', finishing && 'finished', dialing && 'dialing'].filter(Boolean).join(':');
   return prepared(db, name, (name) => {
     const p = sql.placeholder;
-    const recorded = db.$with('recorded').as(
-      db
-        .insert(legs)
-        .values({ callId: p('id'), position: p('position'), campaignId: p('campaignId'), targetId: p('targetId'), status: p('status'), duration: p('duration') })
-        .onConflictDoUpdate({
-          target: [legs.callId, legs.position],
-          set: { status: sql`excluded.status`, duration: sql`excluded.duration`, updatedAt: sql`now()` },
-          setWhere: inArray(legs.status, LIVE_LEG_STATUSES),
-        })
-        .returning({ position: legs.position }),
+    // A leg already ended is left alone before the insert is tried: ON CONFLICT would lock its row even to
+    // change nothing, and every replay of the Dial action would queue behind the others. Two first
+    // deliveries at once both try; ON CONFLICT's condition lets one of them record it.
+    const live = sql.join(LIVE_LEG_STATUSES.map((status) => sql`${status}`), sql`, `);
+    const recorded = db.$with('recorded', { position: legs.position }).as(
+      sql`insert into ${legs} (${sql.identifier(legs.callId.name)}, ${sql.identifier(legs.position.name)}, ${sql.identifier(legs.campaignId.name)}, ${sql.identifier(legs.targetId.name)}, ${sql.identifier(legs.status.name)}, ${sql.identifier(legs.duration.name)})
+        select ${p('id')}, ${p('position')}, ${p('campaignId')}, ${p('targetId')}, ${p('status')}, ${p('duration')}
+        where not exists (select 1 from ${legs} where ${legs.callId} = ${p('id')} and ${legs.position} = ${p('position')} and ${legs.status} not in (${live}))
+        on conflict (${sql.identifier(legs.callId.name)}, ${sql.identifier(legs.position.name)}) do update
+          set ${sql.identifier(legs.status.name)} = excluded.${sql.identifier(legs.status.name)}, ${sql.identifier(legs.duration.name)} = excluded.${sql.identifier(legs.duration.name)}, ${sql.identifier(legs.updatedAt.name)} = now()
+          where ${legs.status} in (${live})
+        returning ${legs.position}`,
     );
     const hour = sql`${p('hour')}::timestamptz`;
     const tallied = [

@@ -8,6 +8,7 @@ import {
   DIAL_CALL_STATUSES,
   type EndedLeg,
   findCallBySid,
+  findCallForDialAction,
   findCallWithCampaign,
   markLegAnswered,
   OUTCOMES,
@@ -114,12 +115,15 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
     })
 
     .post('/calls/:id/legs/:n', validateTwilio(DialResult), async (c) => {
-      const found = await load(c.req.param('id'));
-      const n = found && position(found.call, c.req.param('n'));
-      if (!found || n === undefined) return xml(c, hangupTwiml());
+      const n = wholeNumber(c.req.param('n'), INTEGER_MAX);
+      const found = n === undefined ? undefined : await findCallForDialAction(db, c.req.param('id'), n);
+      if (!found || n === undefined || n >= found.call.targets.length) return xml(c, hangupTwiml());
+      const { call, campaign, legEnded } = found;
+      const callFlow = flow(call, campaign);
       const { DialCallStatus: status, DialCallDuration: duration } = c.req.valid('form');
-      const next = found.flow.afterLeg(n, status, await offer(found, n));
-      return step(c, found.call, next, { position: n, status, duration }, found.campaign);
+      const next = callFlow.afterLeg(n, status, await offer({ call, campaign, flow: callFlow }, n));
+      // A leg already ended was recorded by an earlier delivery of this Dial action: only the step onwards is left.
+      return step(c, call, next, legEnded ? undefined : { position: n, status, duration }, campaign);
     })
 
     .post('/calls/:id/legs/:n/outcome', validateTwilio(GatherResult), async (c) => {
