@@ -55,7 +55,7 @@ export const twimlBench: Bench = {
       ];
       for (const { request } of webhooks) await expect2xx(server, request);
       const compared = await compareWithFloors(
-        `twiml (${server.store}): one call's webhooks replayed, as Twilio's retries are — each reads the call and tries its writes; signature checked on every request`,
+        `twiml (${server.store}): one call's webhooks replayed, as Twilio's retries are — the signature checked and the call read on every request; a first delivery adds one write statement`,
         ctx,
         webhooks.map(({ label, request }) => ({ label, server, options: request })),
       );
