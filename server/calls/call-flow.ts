@@ -1,4 +1,3 @@
-import twilio from 'twilio';
 import type { Campaign } from '../campaigns/campaigns.ts';
 import type { Prompts } from '../campaigns/settings.ts';
 import type { Target } from '../targets/target.ts';
@@ -6,8 +5,10 @@ import type { Call } from './calls.ts';
 import { wordsIn } from '../campaigns/language.ts';
 import type { PhaseStep } from './phase.ts';
 import { DEFAULT_PROMPTS, DISTRICT_CHOICE, fillIn, type Locale, officeCount, spokenTitle } from './prompts.ts';
+import { TwimlResponse } from './twiml-writer.ts';
 
-type SayAttributes = Parameters<twilio.twiml.VoiceResponse['say']>[0] & object;
+/** Twilio's `<Say>` voice and language for each locale (https://www.twilio.com/docs/voice/twiml/say/text-speech). */
+type SayAttributes = { voice: string; language: string };
 type Sayer = { say(attributes: SayAttributes, message: string): unknown };
 
 const VOICES: Record<Locale, SayAttributes> = {
@@ -54,7 +55,7 @@ class Speaker {
 
   /** One prompt, then hang up. */
   final(key: keyof Prompts): string {
-    const response = new twilio.twiml.VoiceResponse();
+    const response = new TwimlResponse();
     this.say(response, key);
     response.hangup();
     return response.toString();
@@ -87,7 +88,7 @@ export class CallFlow extends Speaker {
    * and strangers), unless the campaign turned the gate off.
    */
   answer(): Step {
-    const response = new twilio.twiml.VoiceResponse();
+    const response = new TwimlResponse();
     if (this.campaign.settings.pressOneGate === false) {
       this.say(response, 'intro', { count: this.#count });
       this.say(response, 'skipHint');
@@ -114,7 +115,7 @@ export class CallFlow extends Speaker {
   gate(digits: string, optedIn?: string): Step {
     if (digits === '9') return { twiml: this.final('optedOut'), phase: GOODBYE };
     if (digits !== '1') return { twiml: this.final('goodbye'), phase: GOODBYE };
-    const response = new twilio.twiml.VoiceResponse();
+    const response = new TwimlResponse();
     if (optedIn) this.say(response, 'optedIn', { schedule: optedIn });
     this.say(response, 'skipHint');
     return this.#dial(response, 0);
@@ -125,7 +126,7 @@ export class CallFlow extends Speaker {
    * end. `offer` is the call-again schedule to offer at the end, when the supporter has not taken it.
    */
   afterLeg(position: number, status: string, offer?: string): Step {
-    const response = new twilio.twiml.VoiceResponse();
+    const response = new TwimlResponse();
     const answered = status === 'completed' || status === 'answered';
     if (!answered) this.say(response, 'unreachable');
     if (answered && this.campaign.settings.askOutcome !== false) {
@@ -140,19 +141,19 @@ export class CallFlow extends Speaker {
 
   /** The supporter keyed in how the leg went: carry on as if they had not been asked. */
   afterOutcome(position: number, offer?: string): Step {
-    return this.#onwards(new twilio.twiml.VoiceResponse(), position, offer);
+    return this.#onwards(new TwimlResponse(), position, offer);
   }
 
   /** The key pressed at the call-again offer: 1 has opted them in (see the route), anything else ends politely. */
   afterOffer(digits: string, schedule: string): Step {
-    const response = new twilio.twiml.VoiceResponse();
+    const response = new TwimlResponse();
     if (digits === '1') this.say(response, 'optedIn', { schedule });
     this.say(response, 'thanks');
     response.hangup();
     return { twiml: response.toString(), phase: GOODBYE };
   }
 
-  #onwards(response: twilio.twiml.VoiceResponse, position: number, offer?: string): Step {
+  #onwards(response: TwimlResponse, position: number, offer?: string): Step {
     const next = position + 1;
     if (next < this.#call.targets.length) {
       this.say(response, 'between');
@@ -176,7 +177,7 @@ export class CallFlow extends Speaker {
   /** Asks for a ZIP code (again after a bad one); gives up after MAX_ATTEMPTS. */
   askZip(attempt: number, before?: keyof Prompts): string {
     if (attempt > MAX_ATTEMPTS) return this.final('goodbye');
-    const response = new twilio.twiml.VoiceResponse();
+    const response = new TwimlResponse();
     if (before) this.say(response, before);
     const action = `${this.#base}/zip?attempt=${attempt}`;
     this.say(response.gather({ numDigits: 5, action, method: 'POST', timeout: 10, finishOnKey: '#' }), 'askZip');
@@ -187,7 +188,7 @@ export class CallFlow extends Speaker {
   /** A split ZIP: one key per candidate representative. */
   askDistrict(representatives: readonly Pick<Target, 'title' | 'name'>[], attempt: number): string {
     if (attempt > MAX_ATTEMPTS) return this.final('goodbye');
-    const response = new twilio.twiml.VoiceResponse();
+    const response = new TwimlResponse();
     const action = `${this.#base}/district?attempt=${attempt}`;
     const gather = response.gather({ numDigits: 1, action, method: 'POST', timeout: 10 });
     this.say(gather, 'askDistrict');
@@ -202,14 +203,14 @@ export class CallFlow extends Speaker {
   /** Call-in, targets known: say how many, then the first dial (the caller rang us, so no press-1 gate). */
   connect(before?: keyof Prompts): Step {
     if (!this.#call.targets.length) return { twiml: this.final('noTargets'), phase: GOODBYE };
-    const response = new twilio.twiml.VoiceResponse();
+    const response = new TwimlResponse();
     if (before) this.say(response, before);
     this.say(response, 'connecting', { count: this.#count });
     this.say(response, 'skipHint');
     return this.#dial(response, 0);
   }
 
-  #dial(response: twilio.twiml.VoiceResponse, position: number): Step {
+  #dial(response: TwimlResponse, position: number): Step {
     const target = this.#call.targets[position]!;
     this.say(response, 'targetIntro', {
       title: spokenTitle(this.locale, target.title),
@@ -235,7 +236,7 @@ export class CallFlow extends Speaker {
 
 /** For a webhook about a call we no longer know (or a bad leg number): end politely. */
 export function hangupTwiml(): string {
-  const response = new twilio.twiml.VoiceResponse();
+  const response = new TwimlResponse();
   response.say(VOICES.en, 'Sorry, this call cannot continue. Goodbye.');
   response.hangup();
   return response.toString();

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import twilio from 'twilio';
+import { TwimlResponse } from '../calls/twiml-writer.ts';
 import { describeError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { signedParams } from './twilio-signature.ts';
@@ -48,9 +48,9 @@ export function webhookBudget({ ms, publicUrl, log }: WebhookBudgetOptions): Mid
     query.set('hold', String(holds));
     url.search = query.toString();
 
-    const response = new twilio.twiml.VoiceResponse();
+    const response = new TwimlResponse();
     if (holds > MAX_HOLDS) {
-      response.say('Sorry, we are having trouble connecting your call. Please try again later. Goodbye.');
+      response.say({}, 'Sorry, we are having trouble connecting your call. Please try again later. Goodbye.');
       response.hangup();
     } else {
       response.pause({ length: 1 });
