@@ -112,7 +112,7 @@ const hourOf = (column: SQL) => sql<string>`to_char(${column} at time zone 'UTC'
 
 /**
  * A campaign's figures: totals, per target, per day and per hour, read from the rollups the call path
- * bumps (see `finishLeg`) and from an index-only scan of the calls. Without a range, per-target figures
+ * bumps (see `recordStep` in calls/calls.ts) and from an index-only scan of the calls. Without a range, per-target figures
  * come from the same rows as the public counter.
  */
 export async function campaignStats(db: Db, campaignId: string, query: StatsQuery): Promise<CampaignStats> {
