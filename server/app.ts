@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
       ok: true,
       store: store.kind,
       telephony: config.demo ? 'emulator' : 'twilio',
-      congress: congressFreshness(deps.congress.meta, config.congressDataMaxAgeDays),
+      congress: congressFreshness(deps.congress, config.congressDataMaxAgeDays),
       ...(assets.widgetUrl ? { widget: assets.widgetUrl } : {}),
     }),
   );

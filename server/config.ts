@@ -34,6 +34,9 @@ const Env = z
     WEBHOOK_ALLOW_PRIVATE: optional(z.enum(['0', '1'], 'must be 1 (allow private and loopback receivers) or 0')),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(400),
     CONGRESS_DATA_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(120),
+    CONGRESS_CLOCK: optional(
+      z.string().refine((value) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+Z?)?$/.test(value) && !Number.isNaN(Date.parse(value)), 'must be a date like 2027-01-04 (or an ISO date-time)'),
+    ),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.TWILIO_ACCOUNT_SID) !== Boolean(env.TWILIO_AUTH_TOKEN)) {
@@ -82,6 +85,18 @@ export interface Config {
   retentionDays: number;
   /** Warn at start (and flag in /health) when the Congress data is older than this. */
   congressDataMaxAgeDays: number;
+  /**
+   * The time that member terms are judged against: the real clock, or one that started at CONGRESS_CLOCK
+   * (to rehearse a term's end, or a new Congress, before it happens). Milliseconds since 1970.
+   */
+  congressClock: () => number;
+}
+
+/** The real clock, or one that reads `start` now and runs on from there. */
+function clockFrom(start: string | undefined): () => number {
+  if (start === undefined) return Date.now;
+  const offset = Date.parse(start) - Date.now();
+  return () => Date.now() + offset;
 }
 
 /** Thrown with one line per bad variable, so `main` can print them and exit. */
@@ -135,6 +150,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     secretKey: env.SECRET_KEY,
     demoLegSeconds: env.DEMO_LEG_SECONDS,
     congressDataMaxAgeDays: env.CONGRESS_DATA_MAX_AGE_DAYS,
+    congressClock: clockFrom(env.CONGRESS_CLOCK),
     trustedProxyHeader: env.TRUSTED_PROXY_HEADER,
     retentionDays: env.RETENTION_DAYS,
     webhookBudgetMs: env.WEBHOOK_BUDGET_MS,

@@ -16,7 +16,7 @@ try {
     process.env.ADMIN_TOKEN ? 'admin token: from ADMIN_TOKEN' : `admin token (generated for this run): ${config.adminToken}`,
     ...(config.demo ? [`open ${running.url}/ to place a demo call and watch it`] : []),
   ];
-  const { warning } = congressFreshness(congress.meta, config.congressDataMaxAgeDays);
+  const { warning } = congressFreshness(congress, config.congressDataMaxAgeDays);
   if (warning) lines.push(`WARNING: ${warning}`);
   console.log(lines.join('\n'));
   const stop = async (signal: NodeJS.Signals) => {

@@ -85,7 +85,7 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
 
   const ownStore = !options.store;
   const store = options.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log }));
-  const congress = options.congress ?? loadCongress();
+  const congress = options.congress ?? loadCongress({ clock: config.congressClock });
   const secretKey = await loadSecretKey(store.db, config.secretKey);
   const emulator = config.demo
     ? createEmulator({

@@ -358,7 +358,7 @@ export class CallPower extends LitElement {
     this.#shownError = undefined;
     this.#go(this.#phase === 'confirm' ? 'confirm' : 'looking-up');
     try {
-      const lookup = await lookUpTargets(this.#base, this.campaign!, this.#zip, this.#district, abort.signal);
+      const lookup = await lookUpTargets(this.#base, this.campaign!, this.#zip, this.#district, this.#lang, abort.signal);
       if (lookup.split && !this.#districts.length) this.#districts = lookup.choices ?? [];
       this.#lookup = lookup;
       this.#busy = false;

@@ -48,6 +48,21 @@ export interface CongressLookup {
   /** Takes any form `parseDistrict` reads; undefined for a district that does not exist. */
   representative(district: string): CongressMember | VacantSeat | undefined;
   member(id: string): CongressMember | undefined;
+  /** Today (YYYY-MM-DD, UTC) by the lookup's clock: terms are judged against it. */
+  today(): string;
+  /**
+   * Whether a member's term (as the data has it) is over by the lookup's clock. Terms end at noon on their
+   * last day (20th Amendment), so on that day the seat is already treated as changing hands.
+   */
+  termEnded(member: CongressMember): boolean;
+  /** Members whose term has ended by the lookup's clock: the data is behind, and their seats go through the switchboard. */
+  endedTerms(): readonly CongressMember[];
+}
+
+export interface LoadOptions {
+  file?: string;
+  /** Milliseconds since 1970, as `Date.now` (the default); set in tests, or by CONGRESS_CLOCK to rehearse a term's end. */
+  clock?: () => number;
 }
 
 const DEFAULT_FILE = fromRoot('server/congress/congress-data.json');
@@ -70,8 +85,9 @@ function toMember([id, name, title, party, caucus, state, district, phone, termE
 
 type Place = Omit<ZipLocation, 'zip' | 'source'>;
 
-export function loadCongress(file: string = DEFAULT_FILE): CongressLookup {
+export function loadCongress({ file = DEFAULT_FILE, clock = Date.now }: LoadOptions = {}): CongressLookup {
   const started = performance.now();
+  const today = () => new Date(clock()).toISOString().slice(0, 10);
   const data = readDataset(file);
   const members = data.members.map(toMember);
   const byId = new Map(members.map((member) => [member.id, member]));
@@ -123,5 +139,11 @@ export function loadCongress(file: string = DEFAULT_FILE): CongressLookup {
       return id === null ? undefined : seats.get(id);
     },
     member: (id) => byId.get(id),
+    today,
+    termEnded: (member) => member.termEnd <= today(),
+    endedTerms() {
+      const day = today();
+      return members.filter((member) => member.termEnd <= day);
+    },
   };
 }

@@ -16,10 +16,6 @@ import { parseQuery, rawQuery, validate } from '../validate.ts';
 import { preparedAnswers } from '../http/prepared-json.ts';
 import { recordEvent } from '../webhooks/events.ts';
 
-const Where = z.object({
-  zip: z.string().max(20).optional(),
-  district: z.string().max(20).optional(),
-});
 
 const Ref = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, - or _');
 
@@ -35,12 +31,18 @@ const Meta = z
 /** The widget's language: the phone speaks it, and the campaign is read in it. */
 const Lang = z.enum(LOCALES, 'must be en or es');
 
+const Where = z.object({
+  zip: z.string().max(20).optional(),
+  district: z.string().max(20).optional(),
+  /** The language of target names and notes. */
+  lang: Lang.optional(),
+});
+
 const CallRequest = Where.extend({
   phone: z.string({ error: 'Enter your phone number.' }).trim().min(1, 'Enter your phone number.').max(40),
   ref: Ref.optional(),
   meta: Meta.optional(),
   callAgain: z.boolean().optional(),
-  lang: Lang.optional(),
 });
 
 const CampaignQuery = z.object({ lang: Lang.optional() });

@@ -53,6 +53,9 @@ const normalizedOrNull = (phone: string) => {
 };
 
 /** The prompt for a caller the limits or blocklist turned away (the public API's 429 and 403). */
+/** Names and notes in the language the call speaks (the campaign's when the caller chose none). */
+const language = ({ lang }: { lang: string | null }): { lang?: 'en' | 'es' } => (lang === 'en' || lang === 'es' ? { lang } : {});
+
 function refusalPrompt(error: unknown): 'limited' | 'refused' {
   if (error instanceof ApiError && error.status === 429) return 'limited';
   if (error instanceof ApiError && error.status === 403) return 'refused';
@@ -220,7 +223,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
         await setCallTargets(db, call.id, { targets: [], zip: location.zip });
         return xml(c, found.flow.askDistrict(candidateRepresentatives(congress, location), 1));
       }
-      const resolved = resolveTargets(congress, await campaignWithList(db, campaign.id), { zip: location.zip, seed: call.phoneHash });
+      const resolved = resolveTargets(congress, await campaignWithList(db, campaign.id), { zip: location.zip, seed: call.phoneHash, ...language(call) });
       const targets = await offices(campaign, resolved.targets);
       if (!targets) return xml(c, found.flow.final('limited'));
       const district = location.districts.length === 1 ? location.districts[0] : undefined;
@@ -236,7 +239,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       const location = locate(congress, call.zip!);
       const district = location.districts[Number(c.req.valid('form').Digits) - 1];
       if (!district) return xml(c, found.flow.askDistrict(candidateRepresentatives(congress, location), attempt(c) + 1));
-      const resolved = resolveTargets(congress, await campaignWithList(db, campaign.id), { zip: location.zip, district, seed: call.phoneHash });
+      const resolved = resolveTargets(congress, await campaignWithList(db, campaign.id), { zip: location.zip, district, seed: call.phoneHash, ...language(call) });
       const targets = await offices(campaign, resolved.targets);
       if (!targets) return xml(c, found.flow.final('limited'));
       const updated = await setCallTargets(db, call.id, { targets, zip: location.zip, district });

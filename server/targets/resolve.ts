@@ -3,6 +3,7 @@ import type { Targeting } from '../campaigns/settings.ts';
 import type { CongressLookup, CongressMember, ZipLocation } from '../congress/lookup.ts';
 import { normalizeZip } from '../congress/lookup.ts';
 import { districtId, parseDistrict } from '../congress/district.ts';
+import { stateName } from '../congress/states.ts';
 import { ApiError } from '../errors.ts';
 import { seededShuffle } from './order.ts';
 import type { Target } from './target.ts';
@@ -31,6 +32,8 @@ export interface Where {
   district?: string;
   /** Seeds "shuffle" orders (the caller's number hash); without it the preview keeps the plain order. */
   seed?: string;
+  /** The language names and notes are written in (the campaign's when unset). */
+  lang?: 'en' | 'es';
 }
 
 const invalidZip = (message: string) => new ApiError(422, 'invalid_zip', message, 'zip');
@@ -47,6 +50,48 @@ export function memberTarget(member: CongressMember, office: Targeting['office']
     phone: local?.phone ?? member.phone ?? CAPITOL_SWITCHBOARD,
     ...(local ? { office: `district office in ${local.city}` } : {}),
   };
+}
+
+const ordinal = new Intl.PluralRules('en', { type: 'ordinal' });
+const SUFFIX: Record<string, string> = { one: 'st', two: 'nd', few: 'rd', other: 'th' };
+
+/** "the office of the Senator from Florida", "la oficina del distrito 20 de Florida en la Cámara de Representantes". */
+function seatName(member: CongressMember, lang: 'en' | 'es'): string {
+  const state = stateName(member.state, lang);
+  if (lang === 'es') {
+    if (member.district === null) return `la oficina de ${state} en el Senado`;
+    return member.district === 0 ? `la oficina de ${state} en la Cámara de Representantes` : `la oficina del distrito ${member.district} de ${state} en la Cámara de Representantes`;
+  }
+  if (member.district === null) return `the office of the Senator from ${state}`;
+  const role = { 'Del.': 'Delegate', 'Res. Comm.': 'Resident Commissioner' }[member.title as string] ?? 'Representative';
+  if (member.district === 0) return `the office of the ${role} for ${state}`;
+  return `the office of the ${role} for ${state}'s ${member.district}${SUFFIX[ordinal.select(member.district)]} district`;
+}
+
+/**
+ * A seat whose holder's term (as the data has it) is over: we do not know who holds it now, so we reach its
+ * office through the Capitol switchboard, which transfers by seat. The id names the seat, not the person:
+ * `FL-S2` (the state's second senator in the data), or the district id.
+ */
+function seatTarget(congress: CongressLookup, member: CongressMember, lang: 'en' | 'es'): Target {
+  const seat = member.district === null
+    ? `${member.state}-S${congress.senators(member.state).indexOf(member) + 1}`
+    : districtId(member.state, member.district);
+  return {
+    id: seat,
+    name: seatName(member, lang),
+    title: '',
+    state: member.state,
+    ...(member.district === null ? {} : { district: seat }),
+    phone: CAPITOL_SWITCHBOARD,
+    office: lang === 'es' ? 'a través de la centralita del Capitolio' : 'through the Capitol switchboard',
+  };
+}
+
+function endedTermNote(member: CongressMember, lang: 'en' | 'es'): string {
+  return lang === 'es'
+    ? `El mandato de ${member.name} terminó el ${member.termEnd} y nuestros datos aún no dicen quién ocupa el escaño: le comunicaremos con ${seatName(member, 'es')} a través de la centralita del Capitolio.`
+    : `${member.name}'s term ended on ${member.termEnd} and our data does not yet say who holds the seat now: you will reach ${seatName(member, 'en')} through the Capitol switchboard.`;
 }
 
 export function locate(congress: CongressLookup, zip: string | undefined): ZipLocation {
@@ -69,7 +114,7 @@ function chooseDistrict(location: ZipLocation, input: string | undefined): strin
 }
 
 /** The caller's members of Congress, filtered and ordered as the campaign says. */
-function congressTargets(congress: CongressLookup, targeting: Targeting, location: ZipLocation, district: string | undefined, seed: string | undefined) {
+function congressTargets(congress: CongressLookup, targeting: Targeting, location: ZipLocation, district: string | undefined, { seed, lang = 'en' }: Where) {
   const notes: string[] = [];
   const senate = targeting.congress === 'house' ? [] : [...congress.senators(location.state)];
   const house: CongressMember[] = [];
@@ -85,9 +130,11 @@ function congressTargets(congress: CongressLookup, targeting: Targeting, locatio
       else if (seat) house.push(seat);
     }
   }
+  // Whoever holds a seat whose term has ended is unknown, so is their party: a party's own list leaves the seat out.
+  const inParty = (member: CongressMember, party: string) => member.caucus === party && !congress.termEnded(member);
   const keep = (member: CongressMember) =>
     (!targeting.only || targeting.only.includes(member.id)) &&
-    (targeting.party?.mode !== 'only' || member.caucus === targeting.party.party);
+    (targeting.party?.mode !== 'only' || inParty(member, targeting.party.party));
   const shuffled = (members: CongressMember[]) => (seed ? seededShuffle(members, seed) : members);
   let members: CongressMember[];
   switch (targeting.order) {
@@ -106,16 +153,22 @@ function congressTargets(congress: CongressLookup, targeting: Targeting, locatio
   members = members.filter(keep);
   if (targeting.party?.mode === 'first') {
     const party = targeting.party.party;
-    members = [...members.filter((m) => m.caucus === party), ...members.filter((m) => m.caucus !== party)];
+    members = [...members.filter((m) => inParty(m, party)), ...members.filter((m) => !inParty(m, party))];
   }
-  return { targets: members.map((member) => memberTarget(member, targeting.office)), notes };
+  const targets = members.map((member) => {
+    if (!congress.termEnded(member)) return memberTarget(member, targeting.office);
+    notes.push(endedTermNote(member, lang));
+    return seatTarget(congress, member, lang);
+  });
+  return { targets, notes };
 }
 
 /** Call-in: the representatives a split ZIP's caller chooses from by keypad, in district order. */
 export function candidateRepresentatives(congress: CongressLookup, location: ZipLocation): Pick<Target, 'title' | 'name'>[] {
   return location.districts.map((district) => {
     const seat = congress.representative(district);
-    return seat && !('vacant' in seat) ? { title: seat.title, name: seat.name } : { title: '', name: `the vacant seat for ${district}` };
+    if (!seat || 'vacant' in seat) return { title: '', name: `the vacant seat for ${district}` };
+    return congress.termEnded(seat) ? { title: '', name: seatName(seat, 'en') } : { title: seat.title, name: seat.name };
   });
 }
 
@@ -144,7 +197,7 @@ export function resolveTargets(congress: CongressLookup, { campaign, custom: lis
 
   const location = locate(congress, where.zip);
   const district = chooseDistrict(location, where.district);
-  const local = congressTargets(congress, targeting, location, district, where.seed);
+  const local = congressTargets(congress, targeting, location, district, { lang: campaign.settings.locale, ...where });
   if (location.split && !district && /\d{9}/.test(where.zip!.replace(/\D/g, ''))) {
     local.notes.push('Open district data stops at the 5-digit ZIP code, so your ZIP+4 cannot narrow it down: choose your district.');
   }
@@ -154,14 +207,16 @@ export function resolveTargets(congress: CongressLookup, { campaign, custom: lis
     location: { zip: location.zip, state: location.state, districts: [...location.districts] },
     split,
     notes: local.notes,
-    ...(split && targeting.split === 'ask' && targeting.congress !== 'senate' ? { choices: districtChoices(congress, location) } : {}),
+    ...(split && targeting.split === 'ask' && targeting.congress !== 'senate' ? { choices: districtChoices(congress, location, where.lang ?? campaign.settings.locale) } : {}),
   };
 }
 
 /** A split ZIP's districts, each with its representative, for the caller to choose from. */
-function districtChoices(congress: CongressLookup, location: ZipLocation): DistrictChoice[] {
+function districtChoices(congress: CongressLookup, location: ZipLocation, lang: 'en' | 'es'): DistrictChoice[] {
   return location.districts.map((district) => {
     const seat = congress.representative(district);
-    return { district, representative: seat && !('vacant' in seat) ? { id: seat.id, name: seat.name, title: seat.title, party: seat.party } : null };
+    if (!seat || 'vacant' in seat) return { district, representative: null };
+    if (congress.termEnded(seat)) return { district, representative: { id: district, name: seatName(seat, lang), title: '' } };
+    return { district, representative: { id: seat.id, name: seat.name, title: seat.title, party: seat.party } };
   });
 }

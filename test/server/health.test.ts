@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { congressFreshness } from '../../server/congress/freshness.ts';
+import { loadCongress } from '../../server/congress/lookup.ts';
 import { openTestStore, type TestStore } from '../support/store.ts';
 import { testDeps } from '../support/app.ts';
 import { congress } from '../support/server.ts';
@@ -25,18 +26,19 @@ describe('GET /health', () => {
 });
 
 describe('Congress data freshness', () => {
-  const meta = { ...congress.meta, asOf: '2026-06-15', congress: { number: 119, start: '2025-01-03', end: '2027-01-03' } };
+  // The committed data: the 119th Congress as of 2026-06-15.
+  const on = (day: string) => loadCongress({ clock: () => Date.parse(day) });
 
   test('fresh data has no warning', () => {
-    const fresh = congressFreshness(meta, 120, new Date('2026-07-01T00:00:00Z'));
-    assert.deepEqual([fresh.ageDays, fresh.stale, fresh.warning], [16, false, undefined]);
+    const fresh = congressFreshness(on('2026-07-01T00:00:00Z'), 120);
+    assert.deepEqual([fresh.ageDays, fresh.stale, fresh.warning, fresh.endedTerms], [16, false, undefined, []]);
   });
 
   test('old data, or a Congress that has ended, says to rebuild', () => {
-    const old = congressFreshness(meta, 120, new Date('2026-11-26T00:00:00Z'));
+    const old = congressFreshness(on('2026-10-26T00:00:00Z'), 120);
     assert.equal(old.stale, true);
-    assert.match(old.warning!, /164 days old .*npm run data:build -- --download/);
-    const ended = congressFreshness(meta, 3650, new Date('2027-01-04T00:00:00Z'));
-    assert.match(ended.warning!, /119th Congress ended on 2027-01-03/);
+    assert.match(old.warning!, /133 days old .*npm run data:build -- --download/);
+    const ended = congressFreshness(on('2027-01-04T00:00:00Z'), 3650);
+    assert.match(ended.warning!, /^REBUILD THE CONGRESS DATA: the 119th Congress ended on 2027-01-03; \d+ members' terms have ended/);
   });
 });

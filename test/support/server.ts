@@ -3,8 +3,13 @@ import { loadCongress } from '../../server/congress/lookup.ts';
 import { startServer, type RunningServer, type StartOptions } from '../../server/server.ts';
 import type { TestStore } from './store.ts';
 
-/** Loaded once per test process: every test reads the same committed dataset. */
-export const congress = loadCongress();
+let asOf = 0;
+/**
+ * Loaded once per test process: every test reads the same committed dataset, judged on the day the data was
+ * taken, so that tests naming members hold whatever the date (test/server/ended-terms.test.ts moves the clock).
+ */
+export const congress = loadCongress({ clock: () => asOf });
+asOf = Date.parse(congress.meta.asOf);
 
 /** The config a fresh demo install gets, on a free port, with `env` on top. */
 export function testConfig(env: Record<string, string> = {}): Config {

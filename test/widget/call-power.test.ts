@@ -102,6 +102,14 @@ describe('<call-power>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('shows a seat reached through the switchboard, and why, in the widget’s language', async () => {
+    const el = await widget('demo', { lang: 'es' });
+    await lookUp(el, phones.auto, '32301');
+    expect($$(el, '[part~="target"]').map(text)).to.deep.equal(['la oficina de Florida en el Senado FL']);
+    expect(text($(el, '[part~="targets"] + p'))).to.equal('El mandato de Ashley Moody terminó el 2026-11-03.');
+    await expect(el).to.be.accessible();
+  });
+
   it('lets a caller in a split ZIP choose their district', async () => {
     const el = await widget();
     await lookUp(el, phones.auto, '94110');

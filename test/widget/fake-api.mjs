@@ -82,9 +82,22 @@ const fail = (ctx, status, code, field, headers = {}, extra = {}) => {
   ctx.body = { error: { code, message: `fake ${code}`, ...(field && { field }), ...extra } };
 };
 
-/** ZIP 94110 spans CA-11 and CA-12; 00000 is unknown; 50300 is served only after a delay; any other ZIP is NY-12. */
-function lookup(campaign, zip, district) {
+/** As the server names a seat whose holder's term has ended (reached through the Capitol switchboard), in `lang`. */
+const endedSeat = (lang) => ({
+  target: { id: 'FL-S2', name: lang === 'es' ? 'la oficina de Florida en el Senado' : 'the office of the Senator from Florida', title: '', state: 'FL', phone: '+12022243121' },
+  note: lang === 'es' ? 'El mandato de Ashley Moody terminó el 2026-11-03.' : "Ashley Moody's term ended on 2026-11-03.",
+});
+
+/**
+ * ZIP 94110 spans CA-11 and CA-12; 32301 has a Senate seat whose term has ended; 00000 is unknown; 50300 is
+ * served only after a delay; any other ZIP is NY-12.
+ */
+function lookup(campaign, zip, district, lang) {
   if (campaign.targetMode === 'custom') return { targets: customTargets, location: null, split: false };
+  if (zip === '32301') {
+    const { target, note } = endedSeat(lang);
+    return { targets: [target], location: { zip, state: 'FL', districts: ['FL-2'] }, split: false, notes: [note] };
+  }
   if (zip === '94110') {
     const districts = ['CA-11', 'CA-12'];
     const location = { zip, state: 'CA', districts };
@@ -228,11 +241,11 @@ export function fakeApi({ stepMs = 25 } = {}) {
     if ((m = path.match(/^\/api\/campaigns\/([^/]+)\/targets$/))) {
       const campaign = campaigns[m[1]];
       if (!campaign) return fail(ctx, 404, 'not_found');
-      const { zip = '', district = '' } = ctx.query;
+      const { zip = '', district = '', lang } = ctx.query;
       if (campaign.targetMode === 'congress' && !/^\d{5}$/.test(zip)) return fail(ctx, 422, 'invalid_zip', 'zip');
       if (zip === '00000') return fail(ctx, 422, 'invalid_zip', 'zip');
       if (zip === '50300') await new Promise((resolve) => setTimeout(resolve, 400));
-      ctx.body = lookup(campaign, zip, district);
+      ctx.body = lookup(campaign, zip, district, lang);
       return;
     }
     if ((m = path.match(/^\/api\/campaigns\/([^/]+)\/calls$/)) && ctx.method === 'POST') {

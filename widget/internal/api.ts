@@ -188,8 +188,9 @@ const campaignUrl = (base: string, id: string) => `${base}/api/campaigns/${encod
 /** The campaign in `lang` (its script, strings and next step, when it has them in that language), else in its own locale. */
 export const getCampaign = (base: string, id: string, lang?: Lang) => request<Campaign>(campaignUrl(base, id) + (lang ? `?lang=${lang}` : ''));
 
-export function lookUpTargets(base: string, id: string, zip: string, district: string, signal: AbortSignal) {
-  const query = new URLSearchParams();
+/** Whom a caller at `zip` (and `district`) would call, with names and notes in `lang`. */
+export function lookUpTargets(base: string, id: string, zip: string, district: string, lang: Lang, signal: AbortSignal) {
+  const query = new URLSearchParams({ lang });
   if (zip) query.set('zip', zip);
   if (district) query.set('district', district);
   return request<Lookup>(`${campaignUrl(base, id)}/targets?${query}`, { signal });
