@@ -130,7 +130,7 @@ describe('the ZCTA → district file', () => {
 
   test('a file in neither format is refused', () => {
     assert.throws(() => buildDataset(census('GEOID|ZIP', '0601|90210'), { congress: 120 }),
-      /tab20_cd12020_zcta520_natl\.txt is neither a Census ZCTA-to-congressional-district relationship file nor a zccd\.csv/);
+      /tab20_cd12020_zcta520_natl\.txt is neither a Census ZCTA-to-congressional-district relationship file .* nor a zccd\.csv: its header is "GEOID\|ZIP"/);
   });
 
   test('the state FIPS table agrees with every row of zccd.csv', { skip: noRaw }, () => {
