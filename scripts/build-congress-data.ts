@@ -1,76 +1,90 @@
 /**
- * Builds server/congress/congress-data.json from the congress-legislators files and the ZCTA → district table.
+ * Builds server/congress/congress-data.json from the congress-legislators files and a ZCTA → district table.
  *
- *   npx tsx scripts/build-congress-data.ts [--from <dir> | --download] [--out <file>] [--as-of YYYY-MM-DD] [--date YYYY-MM-DD]
+ *   npx tsx scripts/build-congress-data.ts [--from <dir> | --download] [--congress N] [--zcta-file <name|path|url>]
+ *                                          [--out <file>] [--as-of YYYY-MM-DD] [--date YYYY-MM-DD]
  *
- * --from      folder holding legislators-current.json, legislators-district-offices.json and zccd.csv
- *             (default ../shared/data next to the repository)
- * --download  fetch the same three files from upstream instead
- * --as-of     drop members whose term ended by this date (default: the membership data's snapshot date)
- * --date      build date recorded in the file (default: $SOURCE_DATE_EPOCH, else the as-of date, so that
- *             rebuilding unchanged data writes the same bytes)
+ * --from       folder holding legislators-current and legislators-district-offices (.json, else .yaml) and the
+ *              ZCTA file (default ../shared/data next to the repository)
+ * --download   fetch the same files from upstream instead (the legislators as JSON)
+ * --congress   the Congress whose members and districts the files must hold (default: the one in session on the
+ *              as-of date); a district file or House terms of another Congress stop the build
+ * --zcta-file  the ZCTA → district table, zccd.csv (the default) or the Census relationship file
+ *              tab20_cd<NNN>20_zcta520_natl.txt: a file name in the --from folder or a path; for --download a URL,
+ *              or one of those two names, fetched from where it is published
+ * --as-of      drop members whose term ended by this date (default: the membership data's snapshot date, else the
+ *              first day of --congress)
+ * --date       build date recorded in the file (default: $SOURCE_DATE_EPOCH, else the as-of date, so that
+ *              rebuilding unchanged data writes the same bytes)
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { type Dataset, FORMAT, MEMBER_COLUMNS, type MemberRow, type Source, serializeDataset } from '../server/congress/dataset.ts';
 import { districtId, stateOfDistrict } from '../server/congress/district.ts';
+import { ordinal } from '../server/congress/ordinal.ts';
 import { stateForZip } from '../server/congress/zip-prefixes.ts';
+import { parseZctaTable } from './zcta-districts.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_FROM = resolve(repoRoot, '../shared/data');
 const DEFAULT_OUT = resolve(repoRoot, 'server/congress/congress-data.json');
 
 const LEGISLATORS_REPO = 'https://github.com/unitedstates/congress-legislators';
-const ZCCD_REPO = 'https://github.com/OpenSourceActivismTech/us-zipcodes-congress';
+/** congress-legislators publishes every file as .json, .yaml and .csv here. */
+const LEGISLATORS_PAGES = 'https://unitedstates.github.io/congress-legislators/';
+const ZCCD_URL = 'https://raw.githubusercontent.com/OpenSourceActivismTech/us-zipcodes-congress/master/zccd.csv';
+const CENSUS_FOLDER = 'https://www2.census.gov/geo/docs/maps-data/data/rel2020/cd-sld/';
+const CENSUS_FILE = /^tab20_cd\d+20_zcta520_natl\.txt$/;
+const PUBLIC_DOMAIN = 'US Government Works (public domain)';
 
-interface SourceSpec {
-  name: string;
-  url: string;
+interface Provenance {
   repository: string;
   license: string;
   /** Snapshots we know by hash, so a local copy still records its commit and date. */
   known: { sha256: string; commit: string; date: string; note: string; congress: number | null }[];
 }
 
+const LEGISLATORS_MAIN = {
+  commit: 'dfa9622263dd4c8d08636926e498f1845704d7eb',
+  date: '2026-06-15',
+  note: 'main branch; the gh-pages copy is the same bytes',
+  congress: null,
+};
+const LEGISLATORS_PAGES_BUILD = {
+  commit: '61c9ce6a4b093e76e1244a53ada21d8d30981f42',
+  date: '2026-06-15',
+  note: 'gh-pages build of main dfa9622263dd4c8d08636926e498f1845704d7eb',
+  congress: null,
+};
+
 /** Provenance from shared/data/README.md, which checked each copy's blob against these commits. */
-const SOURCES = {
+const PROVENANCE = {
   legislators: {
-    name: 'legislators-current.json',
-    url: 'https://unitedstates.github.io/congress-legislators/legislators-current.json',
     repository: LEGISLATORS_REPO,
     license: 'CC0-1.0',
-    known: [{
-      sha256: '9447e2430d94e339d9c092cb5d150bfe992eac7f8d3af72bc9e977f8f008e29a',
-      commit: '61c9ce6a4b093e76e1244a53ada21d8d30981f42',
-      date: '2026-06-15',
-      note: 'gh-pages build of main dfa9622263dd4c8d08636926e498f1845704d7eb',
-      congress: null,
-    }],
+    known: [
+      { sha256: '9447e2430d94e339d9c092cb5d150bfe992eac7f8d3af72bc9e977f8f008e29a', ...LEGISLATORS_PAGES_BUILD },
+      { sha256: '423f7bdf2d4ee46589eed93361451408d309c2f81b45e5d7bb6fe9fa4ff0c321', ...LEGISLATORS_MAIN },
+    ],
   },
   offices: {
-    name: 'legislators-district-offices.json',
-    url: 'https://unitedstates.github.io/congress-legislators/legislators-district-offices.json',
     repository: LEGISLATORS_REPO,
     license: 'CC0-1.0',
-    known: [{
-      sha256: '6b9d8f71b50d64c10de3cc40f9734856dae409c53cd99d5bde5ee0543342ca8c',
-      commit: '61c9ce6a4b093e76e1244a53ada21d8d30981f42',
-      date: '2026-06-15',
-      note: 'gh-pages build of main dfa9622263dd4c8d08636926e498f1845704d7eb',
-      congress: null,
-    }],
+    known: [
+      { sha256: '6b9d8f71b50d64c10de3cc40f9734856dae409c53cd99d5bde5ee0543342ca8c', ...LEGISLATORS_PAGES_BUILD },
+      { sha256: 'a667fa27e054dae8876c62aa81b5bac23e76c4d3dec495304d8958a80d20200e', ...LEGISLATORS_MAIN },
+    ],
   },
   zccd: {
-    name: 'zccd.csv',
-    url: 'https://raw.githubusercontent.com/OpenSourceActivismTech/us-zipcodes-congress/master/zccd.csv',
-    repository: ZCCD_REPO,
-    license: 'US Government Works (public domain)',
+    repository: 'https://github.com/OpenSourceActivismTech/us-zipcodes-congress',
+    license: PUBLIC_DOMAIN,
     known: [{
       sha256: '2737474129243d8c53df02db43fc5d6e3d2274fe1af131c35517fb437e76fc01',
       commit: '1335b61ff36b6835a25fc63c754070a6148110e7',
@@ -79,29 +93,54 @@ const SOURCES = {
       congress: 119,
     }],
   },
-} satisfies Record<string, SourceSpec>;
+  census: {
+    repository: 'https://www.census.gov/geographies/reference-files/time-series/geo/relationship-files.html',
+    license: PUBLIC_DOMAIN,
+    known: [],
+  },
+} satisfies Record<string, Provenance>;
 
-type SourceKey = keyof typeof SOURCES;
-
-/** The raw text of one input, with the date its server gave it when it was downloaded. */
-export interface RawFile { text: string; lastModified: string | null }
-export type RawInputs = Record<SourceKey, RawFile>;
-
-export function readInputs(dir: string): RawInputs {
-  const read = (key: SourceKey): RawFile => {
-    const file = resolve(dir, SOURCES[key].name);
-    try {
-      return { text: readFileSync(file, 'utf8'), lastModified: null };
-    } catch {
-      throw new Error(`cannot read ${file}: --from needs a folder holding ${Object.values(SOURCES).map((s) => s.name).join(', ')} (or use --download)`);
-    }
-  };
-  return { legislators: read('legislators'), offices: read('offices'), zccd: read('zccd') };
+/** One input: its file name, where it is published (or was fetched from), its text and the date its server gave it. */
+export interface RawFile { name: string; url: string; text: string; lastModified: string | null }
+export interface RawInputs { legislators: RawFile; offices: RawFile; zctas: RawFile }
+export interface InputOptions {
+  /** zccd.csv or a Census relationship file: a file name in the --from folder or a path, or a URL to download. */
+  zctaFile?: string;
 }
 
-export async function downloadInputs(): Promise<RawInputs> {
-  const fetchOne = async (key: SourceKey): Promise<RawFile> => {
-    const { url } = SOURCES[key];
+/** Where a ZCTA file named on the command line is published: a URL as given, or a name we know the home of. */
+function zctaUrl(file: string): string | null {
+  if (/^https?:\/\//.test(file)) return file;
+  if (file === 'zccd.csv') return ZCCD_URL;
+  return CENSUS_FILE.test(file) ? CENSUS_FOLDER + file : null;
+}
+
+export function readInputs(dir: string, { zctaFile = 'zccd.csv' }: InputOptions = {}): RawInputs {
+  const read = (file: string, url: string): RawFile => {
+    try {
+      return { name: basename(file), url, text: readFileSync(file, 'utf8'), lastModified: null };
+    } catch {
+      throw new Error(`cannot read ${file}: --from needs a folder holding legislators-current and legislators-district-offices `
+        + `(.json or .yaml) and ${zctaFile} (or use --download)`);
+    }
+  };
+  /** The JSON copy, else the YAML one: upstream publishes both. */
+  const legislatorsFile = (stem: string) => {
+    const name = [`${stem}.json`, `${stem}.yaml`].find((candidate) => existsSync(resolve(dir, candidate))) ?? `${stem}.json`;
+    return read(resolve(dir, name), LEGISLATORS_PAGES + name);
+  };
+  const zctas = zctaFile.includes(sep) ? resolve(zctaFile) : resolve(dir, zctaFile);
+  return {
+    legislators: legislatorsFile('legislators-current'),
+    offices: legislatorsFile('legislators-district-offices'),
+    zctas: read(zctas, zctaUrl(basename(zctas)) ?? basename(zctas)),
+  };
+}
+
+export async function downloadInputs({ zctaFile = 'zccd.csv' }: InputOptions = {}): Promise<RawInputs> {
+  const zctaLocation = zctaUrl(zctaFile);
+  if (zctaLocation === null) throw new Error(`--download needs a URL for --zcta-file ${zctaFile} (it knows where zccd.csv and the Census tab20_cd<NNN>20_zcta520_natl.txt files are published)`);
+  const fetchOne = async (url: string): Promise<RawFile> => {
     let response: Response;
     try {
       response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
@@ -111,10 +150,17 @@ export async function downloadInputs(): Promise<RawInputs> {
     }
     if (!response.ok) throw new Error(`cannot download ${url}: HTTP ${response.status} ${response.statusText}`);
     const lastModified = response.headers.get('last-modified');
-    return { text: await response.text(), lastModified: lastModified && new Date(lastModified).toISOString().slice(0, 10) };
+    return {
+      name: basename(new URL(url).pathname),
+      url,
+      text: await response.text(),
+      lastModified: lastModified && new Date(lastModified).toISOString().slice(0, 10),
+    };
   };
-  const [legislators, offices, zccd] = await Promise.all([fetchOne('legislators'), fetchOne('offices'), fetchOne('zccd')]);
-  return { legislators, offices, zccd };
+  const [legislators, offices, zctas] = await Promise.all([
+    fetchOne(`${LEGISLATORS_PAGES}legislators-current.json`), fetchOne(`${LEGISLATORS_PAGES}legislators-district-offices.json`), fetchOne(zctaLocation),
+  ]);
+  return { legislators, offices, zctas };
 }
 
 const rawTerm = z.object({
@@ -137,33 +183,32 @@ const rawOffices = z.array(z.object({
   offices: z.array(z.object({ city: z.string().optional(), phone: z.string().optional() })).default([]),
 }));
 
-function parseJson<T>(schema: z.ZodType<T>, file: RawFile, name: string): T {
-  const parsed = schema.safeParse(JSON.parse(file.text));
-  if (!parsed.success) throw new Error(`${name} has an unexpected shape:\n${z.prettifyError(parsed.error)}`);
+/** Upstream publishes the same records as JSON and as YAML; the file name says which this is. */
+function parseRecords<T>(schema: z.ZodType<T>, file: RawFile): T {
+  const yaml = ['.yaml', '.yml'].includes(extname(file.name));
+  let records: unknown;
+  try {
+    records = yaml ? parseYaml(file.text) : JSON.parse(file.text);
+  } catch (error) {
+    throw new Error(`${file.name} is not ${yaml ? 'YAML' : 'JSON'}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = schema.safeParse(records);
+  if (!parsed.success) throw new Error(`${file.name} has an unexpected shape:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 
-/** ZCTA → district ids, from rows `state_fips,state_abbr,zcta,cd` (cd 0 = at-large, DC or PR). */
-function parseZccd(text: string): Map<string, Set<string>> {
-  const lines = text.split(/\r?\n/).filter((line) => line !== '');
-  if (lines[0] !== 'state_fips,state_abbr,zcta,cd') throw new Error(`zccd.csv: unexpected header ${JSON.stringify(lines[0])}`);
-  const districts = new Map<string, Set<string>>();
-  lines.slice(1).forEach((line, index) => {
-    const match = /^\d{2},([A-Z]{2}),(\d{5}),(\d{1,2})$/.exec(line);
-    if (!match) throw new Error(`zccd.csv line ${index + 2}: cannot read ${JSON.stringify(line)}`);
-    const [, state = '', zcta = '', cd = ''] = match;
-    const set = districts.get(zcta) ?? new Set();
-    set.add(districtId(state, Number(cd)));
-    districts.set(zcta, set);
-  });
-  return districts;
+export interface CongressTerm { number: number; start: string; end: string }
+
+/** Congresses start on 3 January of odd years (20th Amendment, so from the 74th on); the 1st began in 1789. */
+function congressNumbered(number: number): CongressTerm {
+  const startYear = 1789 + 2 * (number - 1);
+  return { number, start: `${startYear}-01-03`, end: `${startYear + 2}-01-03` };
 }
 
-/** Congresses start on 3 January of odd years (20th Amendment); the 1st began in 1789. */
-export function congressOn(day: string): { number: number; start: string; end: string } {
+export function congressOn(day: string): CongressTerm {
   const year = Number(day.slice(0, 4));
   const startYear = year % 2 === 1 && day >= `${year}-01-03` ? year : year % 2 === 1 ? year - 2 : year - 1;
-  return { number: (startYear - 1789) / 2 + 1, start: `${startYear}-01-03`, end: `${startYear + 2}-01-03` };
+  return congressNumbered((startYear - 1789) / 2 + 1);
 }
 
 const PARTIES: Record<string, string> = { Democrat: 'D', Republican: 'R', Independent: 'I', Libertarian: 'L' };
@@ -194,38 +239,66 @@ function orderDistricts(zcta: string, districts: Set<string>): string[] {
   return [...sorted.filter((id) => stateOfDistrict(id) === primary), ...sorted.filter((id) => stateOfDistrict(id) !== primary)];
 }
 
-export interface BuildOptions { asOf?: string; builtAt?: string }
+export interface BuildOptions {
+  asOf?: string;
+  builtAt?: string;
+  /** The Congress the members and districts must be of; default: the one in session on the as-of date. */
+  congress?: number;
+}
 export interface BuildResult { dataset: Dataset; notes: string[]; warnings: string[] }
+
+function provenance(file: RawFile, spec: Provenance, described: { congress: number; note: string } | null = null): Source {
+  const sha256 = createHash('sha256').update(file.text).digest('hex');
+  const known = spec.known.find((snapshot) => snapshot.sha256 === sha256);
+  return {
+    name: file.name,
+    url: file.url,
+    repository: spec.repository,
+    commit: known?.commit ?? null,
+    date: known?.date ?? file.lastModified,
+    note: known?.note ?? described?.note ?? null,
+    sha256,
+    license: spec.license,
+    congress: described?.congress ?? known?.congress ?? null,
+  };
+}
+
+/** Every House term ends with its Congress: most of them ending on another day means the file is of another Congress. */
+function checkHouseTerms(ends: string[], congress: CongressTerm, file: string): void {
+  const counts = new Map<string, number>();
+  for (const end of ends) counts.set(end, (counts.get(end) ?? 0) + 1);
+  const ending = counts.get(congress.end) ?? 0;
+  if (ending * 2 > ends.length) return;
+  const [otherEnd, others] = [...counts].filter(([end]) => end !== congress.end).sort((a, b) => b[1] - a[1])[0] ?? [];
+  throw new Error(`${file} does not hold the ${ordinal(congress.number)} Congress: ${ending} of its ${ends.length} House terms end with it on `
+    + `${congress.end}${otherEnd ? `, ${others} end ${otherEnd}` : ''} (is --congress right, or is the file not yet updated?)`);
+}
 
 export function buildDataset(inputs: RawInputs, options: BuildOptions = {}): BuildResult {
   const notes: string[] = [];
   const warnings: string[] = [];
-  const sources = (Object.keys(SOURCES) as SourceKey[]).map((key): Source => {
-    const spec: SourceSpec = SOURCES[key];
-    const sha256 = createHash('sha256').update(inputs[key].text).digest('hex');
-    const known = spec.known.find((snapshot) => snapshot.sha256 === sha256);
-    return {
-      name: spec.name,
-      url: spec.url,
-      repository: spec.repository,
-      commit: known?.commit ?? null,
-      date: known?.date ?? inputs[key].lastModified,
-      note: known?.note ?? null,
-      sha256,
-      license: spec.license,
-      congress: known?.congress ?? null,
-    };
-  });
-  const [legislatorsSource, , zccdSource] = sources;
-  const asOf = options.asOf ?? legislatorsSource?.date;
-  if (!asOf) throw new Error(`cannot tell the snapshot date of ${SOURCES.legislators.name} (unknown copy, no Last-Modified): pass --as-of YYYY-MM-DD`);
-  const congress = congressOn(asOf);
-  if (zccdSource?.congress != null && zccdSource.congress !== congress.number) {
-    warnings.push(`zccd.csv holds ${zccdSource.congress}th-Congress districts but the members are of the ${congress.number}th`);
+  const zctaTable = parseZctaTable(inputs.zctas.text, inputs.zctas.name);
+  const legislatorsSource = provenance(inputs.legislators, PROVENANCE.legislators);
+  const zctaSource = zctaTable.format === 'census'
+    ? provenance(inputs.zctas, PROVENANCE.census, {
+      congress: zctaTable.congress,
+      note: `Census 2020 ZCTA to ${ordinal(zctaTable.congress)}-Congress district relationship file`,
+    })
+    : provenance(inputs.zctas, PROVENANCE.zccd);
+  const sources = [legislatorsSource, provenance(inputs.offices, PROVENANCE.offices), zctaSource];
+
+  const asOf = options.asOf ?? legislatorsSource.date ?? (options.congress === undefined ? null : congressNumbered(options.congress).start);
+  if (!asOf) throw new Error(`cannot tell the snapshot date of ${inputs.legislators.name} (unknown copy, no Last-Modified): pass --as-of YYYY-MM-DD or --congress N`);
+  const congress = options.congress === undefined ? congressOn(asOf) : congressNumbered(options.congress);
+  if (zctaSource.congress !== null && zctaSource.congress !== congress.number) {
+    const which = options.congress === undefined ? ` (the one in session on ${asOf}; choose another with --congress)` : '';
+    throw new Error(`${zctaSource.name} describes the districts of the ${ordinal(zctaSource.congress)} Congress, not the `
+      + `${ordinal(congress.number)}${which}: give the ${ordinal(congress.number)} Congress's ZCTA file with --zcta-file`);
   }
 
-  const legislators = parseJson(rawLegislators, inputs.legislators, SOURCES.legislators.name);
-  const offices = new Map(parseJson(rawOffices, inputs.offices, SOURCES.offices.name).map((person) => [person.id.bioguide, person.offices]));
+  const legislators = parseRecords(rawLegislators, inputs.legislators);
+  checkHouseTerms(legislators.flatMap(({ terms }) => (terms.at(-1)!.type === 'rep' ? [terms.at(-1)!.end] : [])), congress, inputs.legislators.name);
+  const offices = new Map(parseRecords(rawOffices, inputs.offices).map((person) => [person.id.bioguide, person.offices]));
   const e164 = (raw: string | undefined, what: string): string | null => {
     if (raw === undefined) return null;
     const parsed = parsePhoneNumberFromString(raw, 'US');
@@ -252,7 +325,7 @@ export function buildDataset(inputs: RawInputs, options: BuildOptions = {}): Bui
       const officePhone = e164(office.phone, `${id} office in ${office.city}`);
       return office.city && officePhone ? [[office.city, officePhone]] : [];
     });
-    if (!senator && term.end !== congress.end) warnings.push(`${id}: House term ends ${term.end}, not with the ${congress.number}th Congress`);
+    if (!senator && term.end !== congress.end) warnings.push(`${id}: House term ends ${term.end}, not with the ${ordinal(congress.number)} Congress`);
     ranked.push({
       row: [id, person.name.official_full ?? `${person.name.first} ${person.name.last}`, title, party,
         term.caucus ? (PARTIES[term.caucus] ?? term.caucus) : party, term.state, district, phone, term.end, districtOffices],
@@ -262,15 +335,15 @@ export function buildDataset(inputs: RawInputs, options: BuildOptions = {}): Bui
   ranked.sort((a, b) => (a.row[5] < b.row[5] ? -1 : a.row[5] > b.row[5] ? 1 : a.rank - b.rank || (a.row[0] < b.row[0] ? -1 : 1)));
   const members = ranked.map(({ row }) => row);
 
-  const zccd = parseZccd(inputs.zccd.text);
+  const zctas = zctaTable.districts;
   const groups = new Map<string, string[]>();
-  for (const zcta of [...zccd.keys()].sort()) {
-    const key = orderDistricts(zcta, zccd.get(zcta)!).join(' ');
+  for (const zcta of [...zctas.keys()].sort()) {
+    const key = orderDistricts(zcta, zctas.get(zcta)!).join(' ');
     const group = groups.get(key);
     if (group) group.push(zcta);
     else groups.set(key, [zcta]);
   }
-  const zctaDistricts = new Set([...zccd.values()].flatMap((set) => [...set]));
+  const zctaDistricts = new Set([...zctas.values()].flatMap((set) => [...set]));
   const seats = new Set(members.filter((row) => row[6] !== null).map((row) => districtId(row[5], row[6]!)));
   for (const seat of seats) {
     if (!zctaDistricts.has(seat) && !NO_ZCTA.has(stateOfDistrict(seat))) warnings.push(`${seat} has a member but no ZCTA`);
@@ -290,7 +363,7 @@ export function buildDataset(inputs: RawInputs, options: BuildOptions = {}): Bui
     members,
     zctas: Object.fromEntries([...groups].sort(([a], [b]) => compareGroups(a, b)).map(([key, zips]) => [key, zips.join(' ')])),
   };
-  notes.push(`${members.length} members, ${zccd.size} ZCTAs in ${groups.size} district groups, ${congress.number}th Congress as of ${asOf}`);
+  notes.push(`${members.length} members, ${zctas.size} ZCTAs in ${groups.size} district groups, ${ordinal(congress.number)} Congress as of ${asOf}`);
   return { dataset, notes, warnings };
 }
 
@@ -301,6 +374,8 @@ async function main(): Promise<void> {
     options: {
       from: { type: 'string' },
       download: { type: 'boolean', default: false },
+      congress: { type: 'string' },
+      'zcta-file': { type: 'string' },
       out: { type: 'string', default: DEFAULT_OUT },
       'as-of': { type: 'string' },
       date: { type: 'string' },
@@ -308,12 +383,17 @@ async function main(): Promise<void> {
   });
   if (values.from && values.download) throw new Error('use either --from <dir> or --download');
   if (!isDate(values['as-of']) || !isDate(values.date)) throw new Error('--as-of and --date take YYYY-MM-DD');
+  if (values.congress !== undefined && !(/^\d+$/.test(values.congress) && Number(values.congress) >= 74)) {
+    throw new Error(`--congress takes a Congress's number, such as 120 (74 or later: the first to begin on 3 January): not ${values.congress}`);
+  }
+  const congress = values.congress === undefined ? undefined : Number(values.congress);
   const epoch = process.env.SOURCE_DATE_EPOCH;
   if (epoch && !/^\d+$/.test(epoch)) throw new Error('SOURCE_DATE_EPOCH must be seconds since 1970-01-01');
   const builtAt = values.date ?? (epoch ? new Date(Number(epoch) * 1000).toISOString().slice(0, 10) : undefined);
 
-  const inputs = values.download ? await downloadInputs() : readInputs(values.from ?? DEFAULT_FROM);
-  const { dataset, notes, warnings } = buildDataset(inputs, { asOf: values['as-of'], builtAt });
+  const files = { zctaFile: values['zcta-file'] };
+  const inputs = values.download ? await downloadInputs(files) : readInputs(values.from ?? DEFAULT_FROM, files);
+  const { dataset, notes, warnings } = buildDataset(inputs, { asOf: values['as-of'], builtAt, congress });
   const text = serializeDataset(dataset);
   writeFileSync(values.out, text);
   for (const note of notes) console.log(note);

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { congressFreshness } from './congress/freshness.ts';
+import { ordinal } from './congress/ordinal.ts';
 import { startServer } from './server.ts';
 
 try {
@@ -12,7 +13,7 @@ try {
       ? 'mode: DEMO — no Twilio credentials, so the built-in emulator plays the phone network; no real phone rings'
       : `mode: live Twilio (account ${config.twilio.accountSid.slice(0, 6)}…, caller id …${config.twilio.callerId.slice(-4)}, ${config.twilio.cps} calls/s)`,
     `store: ${store.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'}`,
-    `congress data: ${congress.meta.congress.number}th Congress, as of ${congress.meta.asOf}`,
+    `congress data: ${ordinal(congress.meta.congress.number)} Congress, as of ${congress.meta.asOf}`,
     process.env.ADMIN_TOKEN ? 'admin token: from ADMIN_TOKEN' : `admin token (generated for this run): ${config.adminToken}`,
     ...(config.demo ? [`open ${running.url}/ to place a demo call and watch it`] : []),
   ];

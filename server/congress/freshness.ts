@@ -1,5 +1,6 @@
 import { districtId } from './district.ts';
 import type { CongressLookup } from './lookup.ts';
+import { ordinal } from './ordinal.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -43,7 +44,7 @@ export function congressFreshness(congress: Pick<CongressLookup, 'meta' | 'today
   const tooOld = ageDays > maxAgeDays;
   const terms = endedTerms.length === 1 ? "member's term has ended, so the seat is" : "members' terms have ended, so their seats are";
   const reasons = [
-    ended ? `the ${meta.congress.number}th Congress ended on ${meta.congress.end}` : '',
+    ended ? `the ${ordinal(meta.congress.number)} Congress ended on ${meta.congress.end}` : '',
     tooOld ? `the member data is ${ageDays} days old (as of ${meta.asOf}; limit ${maxAgeDays})` : '',
     endedTerms.length ? `${endedTerms.length} ${terms} dialed through the Capitol switchboard` : '',
   ].filter(Boolean);

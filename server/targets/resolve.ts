@@ -3,6 +3,7 @@ import type { Targeting } from '../campaigns/settings.ts';
 import type { CongressLookup, CongressMember, ZipLocation } from '../congress/lookup.ts';
 import { normalizeZip } from '../congress/lookup.ts';
 import { districtId, parseDistrict } from '../congress/district.ts';
+import { ordinal } from '../congress/ordinal.ts';
 import { stateName } from '../congress/states.ts';
 import { ApiError } from '../errors.ts';
 import { seededShuffle } from './order.ts';
@@ -52,9 +53,6 @@ export function memberTarget(member: CongressMember, office: Targeting['office']
   };
 }
 
-const ordinal = new Intl.PluralRules('en', { type: 'ordinal' });
-const SUFFIX: Record<string, string> = { one: 'st', two: 'nd', few: 'rd', other: 'th' };
-
 /** "the office of the Senator from Florida", "la oficina del distrito 20 de Florida en la Cámara de Representantes". */
 function seatName(member: CongressMember, lang: 'en' | 'es'): string {
   const state = stateName(member.state, lang);
@@ -65,7 +63,7 @@ function seatName(member: CongressMember, lang: 'en' | 'es'): string {
   if (member.district === null) return `the office of the Senator from ${state}`;
   const role = { 'Del.': 'Delegate', 'Res. Comm.': 'Resident Commissioner' }[member.title as string] ?? 'Representative';
   if (member.district === 0) return `the office of the ${role} for ${state}`;
-  return `the office of the ${role} for ${state}'s ${member.district}${SUFFIX[ordinal.select(member.district)]} district`;
+  return `the office of the ${role} for ${state}'s ${ordinal(member.district)} district`;
 }
 
 /**

@@ -67,7 +67,7 @@ describe('the build', { skip: noRaw }, () => {
 
   test('an unknown copy needs an explicit as-of date', () => {
     const inputs = readInputs(RAW);
-    const edited = { ...inputs, legislators: { text: `${inputs.legislators.text}\n`, lastModified: null } };
+    const edited = { ...inputs, legislators: { ...inputs.legislators, text: `${inputs.legislators.text}\n` } };
     assert.throws(() => buildDataset(edited), /--as-of/);
     assert.equal(buildDataset(edited, { asOf: '2026-06-15' }).dataset.meta.sources[0]!.commit, null);
   });
