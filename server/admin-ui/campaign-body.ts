@@ -86,6 +86,7 @@ export function campaignBody(data: FormData, rows: Row[], translations: Settings
     locale,
     countries: text('countries').toUpperCase().split(/[\s,]+/).filter(Boolean),
     callerId: orNull('callerId'),
+    callerIdMode: text('callerIdMode'),
     callInNumber: orNull('callInNumber'),
     script: text('script'),
     prompts: prompts('prompts'),

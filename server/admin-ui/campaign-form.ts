@@ -170,6 +170,9 @@ export class CampaignForm extends LitElement {
           <div class="row">
             ${input('callerId', 'Caller id', s?.callerId, { type: 'tel', hint: 'One of your Twilio numbers, e.g. +12025550123; empty: the server default', error: error('callerId') })}
             ${input('callInNumber', 'Call-in number', c?.callInNumber ?? undefined, { type: 'tel', hint: 'Supporters who ring it reach this campaign', error: error('callInNumber') })}
+            ${select('callerIdMode', 'Offices see', s?.callerIdMode ?? 'campaign', [['campaign', 'The campaign’s number'], ['supporter', 'The supporter’s number']], {
+              hint: 'Staff who count constituents by area code see who is calling; a withheld number shows the campaign’s.',
+            })}
           </div>
           ${textarea('script', 'Script', s?.script ?? '', { hint: 'Shown to the caller; {title} and {name} become the office being called.', error: error('script') })}
         </fieldset>

@@ -1,5 +1,5 @@
 import type { Campaign } from '../campaigns/campaigns.ts';
-import type { Prompts } from '../campaigns/settings.ts';
+import { E164, type Prompts } from '../campaigns/settings.ts';
 import type { Target } from '../targets/target.ts';
 import type { Call } from './calls.ts';
 import { wordsIn } from '../campaigns/language.ts';
@@ -65,6 +65,12 @@ class Speaker {
 /** For a campaign-level answer with no call behind it (call-in to a paused or archived campaign, or a refused caller). */
 export const campaignMessage = (campaign: Campaign, key: 'paused' | 'closed' | 'limited' | 'refused') => new Speaker(campaign).final(key);
 
+/** The call's two numbers, as Twilio signs them into every webhook of it. */
+export interface CallParties {
+  From?: string;
+  To?: string;
+}
+
 /**
  * The TwiML for each step of a bridge call. Every URL carries only the call's unguessable id
  * (and, for call-in re-prompts, an attempt number); who to dial and in what order is read from the store.
@@ -72,11 +78,27 @@ export const campaignMessage = (campaign: Campaign, key: 'paused' | 'closed' | '
 export class CallFlow extends Speaker {
   readonly #call: Call;
   readonly #base: string;
+  readonly #parties: CallParties;
 
-  constructor(call: Call, campaign: Campaign, publicUrl: string) {
+  constructor(call: Call, campaign: Campaign, publicUrl: string, parties: CallParties = {}) {
     super(campaign, (call.lang as Locale | null) ?? campaign.settings.locale);
     this.#call = call;
     this.#base = `${publicUrl}/twiml/calls/${call.id}`;
+    this.#parties = parties;
+  }
+
+  /**
+   * The number the offices see. Twilio allows only the call's own two numbers or one of the account's
+   * (https://www.twilio.com/docs/errors/13214), and without a callerId shows the call's From
+   * (https://www.twilio.com/docs/voice/twiml/dial#callerid): for a call we placed, the number we rang from;
+   * for a call-in, the caller's, so the line they rang is named. The supporter's number is used only when it
+   * is one (a withheld caller ID is not), and read from the webhook, not kept.
+   */
+  get #callerId(): string | undefined {
+    const inbound = this.#call.direction === 'inbound';
+    const supporter = inbound ? this.#parties.From : this.#parties.To;
+    if (this.campaign.settings.callerIdMode === 'supporter' && E164.safeParse(supporter).success) return supporter;
+    return inbound ? this.#parties.To : undefined;
   }
 
   get #count() {
@@ -219,7 +241,7 @@ export class CallFlow extends Speaker {
     });
     const leg = `${this.#base}/legs/${position}`;
     response
-      .dial({ action: leg, method: 'POST', hangupOnStar: true, timeout: OFFICE_RING_SECONDS })
+      .dial({ action: leg, method: 'POST', hangupOnStar: true, timeout: OFFICE_RING_SECONDS, callerId: this.#callerId })
       .number(
         {
           // Each "w" waits half a second for the office's menu before the extension is keyed.

@@ -158,6 +158,11 @@ export const CampaignSettings = z.object({
   callAgain: CallAgain.optional(),
   /** The number supporters see calling them: one of the account's numbers (unset: TWILIO_CALLER_ID). */
   callerId: E164.optional(),
+  /**
+   * The number offices see: the campaign's (the one we rang the supporter from, or the call-in line they
+   * rang) or the supporter's own, for staff who tally constituents by area code (README: "Campaigns").
+   */
+  callerIdMode: z.enum(['campaign', 'supporter']).default('campaign'),
   nextStep: NextStep.optional(),
   strings: WidgetStrings.optional(),
   /**

@@ -33,7 +33,11 @@ interface Leg {
 export async function dial(s: CallSession, d: Dial, documentUrl: string): Promise<Fetch | undefined> {
   const index = s.dials++;
   for (const noun of d.unsupportedNouns) s.record({ kind: 'error', message: `the emulator cannot dial <${noun}>` });
-  const legs = d.numbers.map((noun) => planLeg(s, d, noun));
+  const callerId = d.callerId === undefined ? s.call.from : normalizeDialed(d.callerId);
+  // A caller ID Twilio does not allow: it logs 13214, rings nobody, and the Dial ends `failed`.
+  const allowed = callerId !== undefined && s.mayPresent(callerId);
+  if (!allowed) s.record({ kind: 'error', code: 13214, message: 'Dial: Invalid callerId value' });
+  const legs = allowed ? d.numbers.map((noun) => planLeg(s, noun, callerId)) : [];
   let winner: Leg | undefined;
   try {
     winner = await connect(s, d, index, legs, documentUrl);
@@ -60,7 +64,7 @@ export async function dial(s: CallSession, d: Dial, documentUrl: string): Promis
   };
 }
 
-function planLeg(s: CallSession, d: Dial, noun: DialNumber): Leg {
+function planLeg(s: CallSession, noun: DialNumber, callerId: string): Leg {
   const number = normalizeDialed(noun.number);
   const behaviour = number ? s.ctx.office(number) : { status: 'failed' as const };
   return {
@@ -68,7 +72,7 @@ function planLeg(s: CallSession, d: Dial, noun: DialNumber): Leg {
     noun,
     to: number ?? noun.number,
     dialable: number !== undefined,
-    from: d.callerId ?? s.call.from,
+    from: callerId,
     answered: false,
     planned: behaviour.status ?? 'completed',
     seconds: behaviour.seconds ?? s.ctx.legSeconds,
@@ -80,6 +84,7 @@ function planLeg(s: CallSession, d: Dial, noun: DialNumber): Leg {
 async function connect(s: CallSession, d: Dial, index: number, legs: Leg[], documentUrl: string) {
   for (const leg of legs) {
     s.record({ kind: 'dial', number: leg.to, leg: index, ...(leg.noun.sendDigits ? { sendDigits: leg.noun.sendDigits } : {}) });
+    s.call.dialed.push({ sid: leg.sid, leg: index, number: leg.to, callerId: leg.from });
     if (!leg.dialable) {
       s.record({ kind: 'error', code: 13224, message: `Dial: invalid phone number ${leg.to}` });
     }

@@ -6,6 +6,7 @@ export type {
   CallerBehaviour,
   CallStatus,
   DialCallStatus,
+  DialedLeg,
   EmulatedCall,
   Emulator,
   EmulatorOptions,

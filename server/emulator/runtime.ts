@@ -60,6 +60,7 @@ export class EmulatorRuntime {
       legSeconds: options.legSeconds ?? 4,
       office: (number) => options.office?.(number) ?? {},
       duplicateDialActions: options.duplicateDialActions ?? false,
+      accountNumbers: new Set(),
       closeSignal: this.#closer.signal,
       emit: (call, entry) => this.#emit(call, entry),
     };
@@ -93,6 +94,7 @@ export class EmulatorRuntime {
 
   startOutbound(request: OutboundRequest): CallSession {
     const call = this.#newCall(request.to, request.from, 'outbound-api', 'queued', request.url);
+    this.ctx.accountNumbers.add(request.from);
     const caller = this.#options.caller?.(request.to) ?? {};
     const session = new CallSession(this.ctx, call, caller, request.statusCallback);
     const hold = this.#holds[0]?.after === 0 ? this.#holds.shift() : undefined;
@@ -107,6 +109,7 @@ export class EmulatorRuntime {
 
   startInbound(options: InboundCallOptions): CallSession {
     const call = this.#newCall(options.to, options.from, 'inbound', 'ringing', options.url);
+    this.ctx.accountNumbers.add(options.to);
     const caller = options.caller ?? this.#options.caller?.(options.from) ?? {};
     const statusCallback = options.statusCallback
       ? { url: options.statusCallback, method: 'POST' as const, events: new Set(['completed']) }
@@ -167,7 +170,7 @@ export class EmulatorRuntime {
   }
 
   #newCall(to: string, from: string, direction: EmulatedCall['direction'], status: CallStatus, url: string): EmulatedCall {
-    const call: EmulatedCall = { sid: newSid('CA'), to, from, direction, url, dateCreated: new Date(), status, duration: 0, transcript: [], requests: [] };
+    const call: EmulatedCall = { sid: newSid('CA'), to, from, direction, url, dateCreated: new Date(), status, duration: 0, transcript: [], requests: [], dialed: [] };
     this.calls.set(call.sid, call);
     return call;
   }

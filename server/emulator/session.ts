@@ -22,6 +22,11 @@ export interface RuntimeContext {
   legSeconds: number;
   office: (number: string) => OfficeBehaviour;
   duplicateDialActions: boolean;
+  /**
+   * The account's own numbers, as far as the emulator can tell: every number a call was placed from
+   * (Twilio refuses a REST `From` that is not one, 21210) and every number an inbound call rang.
+   */
+  accountNumbers: Set<string>;
   closeSignal: AbortSignal;
   emit(call: EmulatedCall, entry: TranscriptEntry): void;
 }
@@ -154,6 +159,14 @@ export class CallSession {
   /** Seconds the call has been up, as Twilio bills it (whole seconds, rounded up). */
   upSeconds(): number {
     return this.answeredAt === null ? 0 : Math.ceil(this.simSeconds - this.answeredAt);
+  }
+
+  /**
+   * Whether a `<Dial callerId>` may show `number`: "the calling number, called number, or a validated
+   * outgoing number" of the account (https://www.twilio.com/docs/errors/13214).
+   */
+  mayPresent(number: string): boolean {
+    return number === this.call.from || number === this.call.to || this.ctx.accountNumbers.has(number);
   }
 
   /** The parameters Twilio sends with every voice webhook of this call. */

@@ -99,6 +99,16 @@ export interface EmulatedCall {
   duration: number;
   transcript: TranscriptEntry[];
   requests: WebhookRequest[];
+  /** Each office a `<Dial>` rang and the caller ID it was shown (unlike the transcript, which the demo page streams, in full). */
+  dialed: DialedLeg[];
+}
+
+export interface DialedLeg {
+  sid: string;
+  /** Which `<Dial>` of the call, counted from 0. */
+  leg: number;
+  number: string;
+  callerId: string;
 }
 
 export interface TwilioError {

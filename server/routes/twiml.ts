@@ -19,7 +19,7 @@ import {
 } from '../calls/calls.ts';
 import type { AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
-import { twilioSignature } from '../middleware/twilio-signature.ts';
+import { signedParams, twilioSignature } from '../middleware/twilio-signature.ts';
 import { webhookBudget } from '../middleware/webhook-budget.ts';
 import { hashPhone, normalizePhone } from '../phone.ts';
 import { isOptedIn, optIn, optOut, scheduleDescription } from '../supporters/supporters.ts';
@@ -63,10 +63,11 @@ function refusalPrompt(error: unknown): 'limited' | 'refused' {
 }
 
 export function twimlRoutes({ config, store: { db }, notifier, congress, blocklist, secretKey, log }: AppDeps) {
-  const flow = (call: Call, campaign: Campaign) => new CallFlow(call, campaign, config.publicUrl);
-  const load = async (id: string) => {
+  /** The flow of a call, with the numbers Twilio signed into this webhook (its body only: never our URL's query). */
+  const flow = (c: Context, call: Call, campaign: Campaign) => new CallFlow(call, campaign, config.publicUrl, signedParams(c));
+  const load = async (c: Context, id: string) => {
     const found = await findCallWithCampaign(db, id);
-    return found && { ...found, flow: flow(found.call, found.campaign) };
+    return found && { ...found, flow: flow(c, found.call, found.campaign) };
   };
   /** The leg number from the URL, if this call has such a target. */
   const position = (call: Call, raw: string) => wholeNumber(raw, call.targets.length - 1);
@@ -100,12 +101,12 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
     .use(webhookBudget({ ms: config.webhookBudgetMs, publicUrl: config.publicUrl, log }))
 
     .post('/calls/:id/answer', async (c) => {
-      const found = await load(c.req.param('id'));
+      const found = await load(c, c.req.param('id'));
       return found ? step(c, found.call, found.flow.answer()) : xml(c, hangupTwiml());
     })
 
     .post('/calls/:id/gate', validateTwilio(GatherResult), async (c) => {
-      const found = await load(c.req.param('id'));
+      const found = await load(c, c.req.param('id'));
       if (!found) return xml(c, hangupTwiml());
       const { call, campaign } = found;
       const { Digits } = c.req.valid('form');
@@ -122,7 +123,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       const found = n === undefined ? undefined : await findCallForDialAction(db, c.req.param('id'), n);
       if (!found || n === undefined || n >= found.call.targets.length) return xml(c, hangupTwiml());
       const { call, campaign, legEnded } = found;
-      const callFlow = flow(call, campaign);
+      const callFlow = flow(c, call, campaign);
       const { DialCallStatus: status, DialCallDuration: duration } = c.req.valid('form');
       const next = callFlow.afterLeg(n, status, await offer({ call, campaign, flow: callFlow }, n));
       // A leg already ended was recorded by an earlier delivery of this Dial action: only the step onwards is left.
@@ -130,7 +131,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
     })
 
     .post('/calls/:id/legs/:n/outcome', validateTwilio(GatherResult), async (c) => {
-      const found = await load(c.req.param('id'));
+      const found = await load(c, c.req.param('id'));
       const n = found && position(found.call, c.req.param('n'));
       if (!found || n === undefined) return xml(c, hangupTwiml());
       const outcome = OUTCOMES[Number(c.req.valid('form').Digits) - 1];
@@ -139,7 +140,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
     })
 
     .post('/calls/:id/again', validateTwilio(CallAgainAnswer), async (c) => {
-      const found = await load(c.req.param('id'));
+      const found = await load(c, c.req.param('id'));
       if (!found) return xml(c, hangupTwiml());
       const { call, campaign } = found;
       const { Digits, From, To } = c.req.valid('form');
@@ -185,7 +186,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       if (campaign.status !== 'active') return xml(c, campaignMessage(campaign, campaign.status === 'paused' ? 'paused' : 'closed'));
       // Twilio retries a webhook it got no answer to: the call it opened the first time carries on, counted once.
       const opened = await findCallBySid(db, CallSid);
-      if (opened) return step(c, opened, flow(opened, campaign).welcome());
+      if (opened) return step(c, opened, flow(c, opened, campaign).welcome());
       const phoneHash = hashPhone(secretKey, From);
       // A Congress campaign learns whom to call from the ZIP keyed in next; its offices are capped then.
       const listed = campaign.settings.targets.congress ? [] : resolveTargets(congress, await campaignWithList(db, campaign.id), { seed: phoneHash }).targets;
@@ -197,7 +198,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       }
       const call = await openInboundCall(db, { campaignId: campaign.id, twilioSid: CallSid, phoneHash, targets });
       notifier.changed(call.id);
-      return step(c, call, flow(call, campaign).welcome());
+      return step(c, call, flow(c, call, campaign).welcome());
     })
 
     .post('/inbound/status', validateTwilio(InboundStatus), async (c) => {
@@ -208,7 +209,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
     })
 
     .post('/calls/:id/zip', validateTwilio(GatherResult), async (c) => {
-      const found = await load(c.req.param('id'));
+      const found = await load(c, c.req.param('id'));
       if (!found) return xml(c, hangupTwiml());
       const { call, campaign } = found;
       const digits = c.req.valid('form').Digits;
@@ -229,11 +230,11 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       const district = location.districts.length === 1 ? location.districts[0] : undefined;
       const updated = await setCallTargets(db, call.id, { targets, zip: location.zip, district });
       notifier.changed(call.id);
-      return step(c, updated, flow(updated, campaign).connect());
+      return step(c, updated, flow(c, updated, campaign).connect());
     })
 
     .post('/calls/:id/district', validateTwilio(GatherResult), async (c) => {
-      const found = await load(c.req.param('id'));
+      const found = await load(c, c.req.param('id'));
       if (!found?.call.zip) return xml(c, hangupTwiml());
       const { call, campaign } = found;
       const location = locate(congress, call.zip!);
@@ -244,6 +245,6 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       if (!targets) return xml(c, found.flow.final('limited'));
       const updated = await setCallTargets(db, call.id, { targets, zip: location.zip, district });
       notifier.changed(call.id);
-      return step(c, updated, flow(updated, campaign).connect());
+      return step(c, updated, flow(c, updated, campaign).connect());
     });
 }

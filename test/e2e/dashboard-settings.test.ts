@@ -87,6 +87,7 @@ describe('the dashboard: campaign settings', () => {
     await page.getByLabel('Only these members').fill('s000033, C001035');
     await page.getByLabel('At most').fill('2');
     await page.getByLabel('ZIP in several districts').selectOption('all');
+    await page.getByLabel('Offices see').selectOption('supporter');
     await page.getByLabel('Ask the supporter to press 1 before connecting').uncheck();
     await page.getByLabel('Ask how it went after each office that answered').uncheck();
     await page.getByLabel('Offer to call supporters again').check();
@@ -126,6 +127,7 @@ describe('the dashboard: campaign settings', () => {
     assert.deepEqual(settings.targets.only, ['S000033', 'C001035']);
     assert.equal(settings.targets.max, 2);
     assert.equal(settings.targets.split, 'all');
+    assert.equal(settings.callerIdMode, 'supporter');
     assert.equal(settings.pressOneGate, false);
     assert.equal(settings.askOutcome, false);
     assert.deepEqual(settings.callAgain, { days: [2, 4], from: 9, to: 17, everyDays: 2, timeZone: 'America/Chicago' });
@@ -136,6 +138,7 @@ describe('the dashboard: campaign settings', () => {
     await page.getByRole('link', { name: 'Edit' }).click();
     assert.equal(await page.getByLabel('Calls one caller may start per day').inputValue(), '5');
     assert.equal(await page.getByLabel('Only these members').inputValue(), 'S000033, C001035');
+    assert.equal(await page.getByLabel('Offices see').inputValue(), 'supporter');
     assert.ok(await page.getByLabel('Thursday').isChecked());
     assert.equal(await page.getByLabel('Introduction (Spanish)').inputValue(), 'Gracias por llamar.');
     assert.ok(!(await page.getByLabel('Ask the supporter to press 1 before connecting').isChecked()));

@@ -123,6 +123,7 @@ describe('admin API: campaigns', () => {
       [{ name: 'x', id: 'Bad Id', targets: { congress: 'both' } }, 'id'],
       [{ name: 'x', locale: 'fr', targets: { congress: 'both' } }, 'locale'],
       [{ name: 'x', callerId: '555-0100', targets: { congress: 'both' } }, 'callerId'],
+      [{ name: 'x', callerIdMode: 'office', targets: { congress: 'both' } }, 'callerIdMode'],
       [{ name: 'x', nextStep: { kind: 'redirect' }, targets: { congress: 'both' } }, 'nextStep.url'],
       [{ name: 'x', nextStep: { kind: 'link', url: 'javascript:alert(1)' }, targets: { congress: 'both' } }, 'nextStep.url'],
       [{ name: 'x', strings: { 'fr.submit': 'Appeler' }, targets: { congress: 'both' } }, 'strings.fr.submit'],
@@ -156,6 +157,8 @@ describe('admin API: campaigns', () => {
     assert.equal(campaign.settings.targets.order, 'shuffle');
     assert.equal(campaign.settings.targets.customPlacement, 'after', 'other targeting keys kept');
     assert.equal(campaign.settings.callerId, undefined, 'null clears');
+    assert.equal(campaign.settings.callerIdMode, 'campaign', 'offices see the campaign’s number unless it asks for the supporter’s');
+    assert.equal((await (await patch('city-hall', { callerIdMode: 'supporter' })).json()).campaign.settings.callerIdMode, 'supporter');
     assert.deepEqual(campaign.customTargets.map((t: { name: string }) => t.name), ['Mayor', 'Clerk'], 'list kept');
     assert.ok(new Date(campaign.updatedAt) >= new Date(campaign.createdAt));
 
@@ -175,6 +178,7 @@ describe('admin API: campaigns', () => {
     assert.deepEqual(publicView.nextStep, { kind: 'redirect', url: 'https://example.org/next', text: 'Sign up' });
     assert.deepEqual(publicView.strings, { submit: 'Call now', 'es.submit': 'Llamar' });
     assert.equal(publicView.callerId, undefined, 'the caller id is not public');
+    assert.equal(publicView.callerIdMode, undefined);
   });
 
   test('text the store cannot hold (a NUL, a lone UTF-16 surrogate) is a 400, in settings as in names, and nothing is stored', async () => {

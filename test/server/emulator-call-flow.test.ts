@@ -181,6 +181,55 @@ describe('emulator call flow', () => {
       }));
   }
 
+  it('shows each office the Dial’s callerId when Twilio allows it, and fails a Dial whose callerId it does not (13214)', () => {
+    const STRANGER = '+12025559876';
+    return withHarness(
+      {
+        '/answer': () => twiml(`<Dial action="/legs/0" callerId="${SUPPORTER}">${OFFICE.senate}</Dial>`),
+        '/legs/0': () => twiml(`<Dial action="/legs/1" callerId="${STRANGER}">${OFFICE.house}</Dial>`),
+        '/legs/1': () => twiml(`<Dial action="/legs/2">${OFFICE.other}</Dial>`),
+        '/legs/2': () => twiml(`<Dial action="/legs/3" callerId="${CALLER_ID}">${OFFICE.senate}</Dial>`),
+        '/legs/3': () => twiml('<Say>Thank you</Say>'),
+      },
+      {},
+      async (h) => {
+        const ended = await h.emulator.waitForEnd((await h.call()).sid);
+        assert.deepEqual(
+          ended.dialed.map(({ leg, number, callerId }) => [leg, number, callerId]),
+          [[0, OFFICE.senate, SUPPORTER], [2, OFFICE.other, CALLER_ID], [3, OFFICE.senate, CALLER_ID]],
+          'the called number, the default (the calling number) and an account number are shown; a stranger’s is never dialed',
+        );
+        const refused = h.app.at('/legs/1')[0]?.params;
+        assert.equal(refused?.DialCallStatus, 'failed');
+        assert.equal(refused?.DialBridged, 'false');
+        assert.deepEqual(ofKind(ended.transcript, 'error').map((e) => [e.code, e.message]), [[13214, 'Dial: Invalid callerId value']]);
+        assert.ok(!JSON.stringify(ended.transcript).includes(SUPPORTER) && !JSON.stringify(ended.transcript).includes(STRANGER), 'caller IDs stay out of the transcript');
+        assert.equal(ended.status, 'completed');
+      },
+    );
+  });
+
+  it('lets an inbound call show the caller’s number or the number they rang, and nobody else’s', () =>
+    withHarness(
+      {
+        '/voice': () => twiml(`<Dial action="/legs/0" callerId="${SUPPORTER}">${OFFICE.senate}</Dial>`),
+        '/legs/0': () => twiml(`<Dial action="/legs/1" callerId="${CALLER_ID}">${OFFICE.house}</Dial>`),
+        '/legs/1': () => twiml(`<Dial action="/legs/2" callerId="+447700900123">${OFFICE.other}</Dial>`),
+        '/legs/2': () => twiml(`<Dial action="/legs/3">${OFFICE.other}</Dial>`),
+      },
+      {},
+      async (h) => {
+        const started = await h.emulator.placeInboundCall({ from: SUPPORTER, to: CALLER_ID, url: `${h.app.url}/voice` });
+        const ended = await h.emulator.waitForEnd(started.sid);
+        assert.deepEqual(
+          ended.dialed.map(({ leg, callerId }) => [leg, callerId]),
+          [[0, SUPPORTER], [1, CALLER_ID], [3, SUPPORTER]],
+          'without a callerId Twilio shows the inbound caller’s own number',
+        );
+        assert.equal(h.app.at('/legs/2')[0]?.params.DialCallStatus, 'failed');
+      },
+    ));
+
   it('places an inbound call that rings, gathers, and reports completion', () =>
     withHarness(
       {

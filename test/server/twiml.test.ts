@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import type { Hono } from 'hono';
+import { CampaignInput, createCampaign } from '../../server/campaigns/campaigns.ts';
 import type { AppDeps } from '../../server/deps.ts';
 import { storePerFile } from '../support/store.ts';
 import { signedTwilioPost, withDemoCall } from '../support/app.ts';
@@ -172,5 +173,61 @@ describe('Twilio webhooks', () => {
       assert.equal((await twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'completed', DialCallDuration: seconds })).status, 422, seconds);
       assert.equal((await twilio('/twiml/calls/:id/status', { CallStatus: 'completed', CallDuration: seconds })).status, 422, seconds);
     }
+  });
+});
+
+describe('the caller ID offices see', () => {
+  const SUPPORTER = '+18025550142';
+  const OURS = '+12025550100';
+  const LINE = '+12025550199';
+  const callerIdOf = (twiml: string) => /<Dial [^>]*callerId="([^"]*)"/.exec(twiml)?.[1];
+  const dialsIn = (twiml: string) => twiml.match(/<Dial /g)?.length ?? 0;
+  const setMode = async (callerIdMode: string) => {
+    const response = await app.request('/api/admin/campaigns/demo', {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${deps.config.adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ callerIdMode }),
+    });
+    assert.equal(response.status, 200);
+  };
+  /** The parameters Twilio signs into every webhook of a call we placed: From is our number, To the supporter's. */
+  const placed = { From: OURS, To: SUPPORTER };
+
+  test('campaign (the default): a call we placed leaves the Dial to show the number we rang from, as Twilio does without a callerId', async () => {
+    const dial = await (await twilio('/twiml/calls/:id/gate', { Digits: '1', ...placed })).text();
+    assert.equal(dialsIn(dial), 1);
+    assert.equal(callerIdOf(dial), undefined);
+  });
+
+  test('supporter: every Dial of a call we placed shows the number we rang, read from the signed webhook', async () => {
+    await setMode('supporter');
+    const first = await (await twilio('/twiml/calls/:id/gate', { Digits: '1', ...placed })).text();
+    assert.equal(callerIdOf(first), SUPPORTER);
+    await twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'completed', DialCallDuration: '30', ...placed });
+    const next = await (await twilio('/twiml/calls/:id/legs/0/outcome', { Digits: '1', ...placed })).text();
+    assert.equal(dialsIn(next), 1);
+    assert.equal(callerIdOf(next), SUPPORTER);
+    for (const url of next.match(/https?:\/\/[^"<]+/g)!) assert.ok(!url.includes('8025550142'), url);
+  });
+
+  test('supporter: without the supporter’s number in the webhook, the Dial falls back to the campaign’s', async () => {
+    await setMode('supporter');
+    for (const params of [{}, { From: OURS, To: 'anonymous' }, { From: OURS, To: '8025550142' }] as Record<string, string>[]) {
+      const dial = await (await twilio('/twiml/calls/:id/gate', { Digits: '1', ...params })).text();
+      assert.equal(dialsIn(dial), 1);
+      assert.equal(callerIdOf(dial), undefined, JSON.stringify(params));
+    }
+  });
+
+  test('call-in: campaign shows the line they rang (Twilio would show theirs); supporter shows theirs, or the line when theirs is withheld', async () => {
+    const line = (callerIdMode: string) =>
+      createCampaign(store.db, CampaignInput.parse({ id: `line-${callerIdMode}`, name: 'Line', callInNumber: callerIdMode === 'campaign' ? LINE : OURS, callerIdMode, targets: { custom: [{ name: 'City hall', phone: '+18025550199' }] } }));
+    await line('campaign');
+    await line('supporter');
+    const ringIn = async (From: string, To: string, CallSid: string) => (await app.request(signedTwilioPost(deps, '/twiml/inbound', { CallSid, From, To }))).text();
+
+    assert.equal(callerIdOf(await ringIn(SUPPORTER, LINE, 'CA1')), LINE);
+    assert.equal(callerIdOf(await ringIn(SUPPORTER, OURS, 'CA2')), SUPPORTER);
+    assert.equal(callerIdOf(await ringIn('anonymous', OURS, 'CA3')), OURS);
   });
 });

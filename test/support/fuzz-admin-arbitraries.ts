@@ -79,6 +79,7 @@ const validCampaign = fc.record(
       { requiredKeys: [] },
     ),
     callerId: some('+12025550100'),
+    callerIdMode: some('campaign', 'supporter'),
     nextStep: fc.record({ kind: some('share', 'link', 'redirect', 'again'), url: some('https://example.org/next'), text: fieldText }, { requiredKeys: ['kind', 'url'] }),
     strings: fc.dictionary(some('submit', 'es.submit', 'title'), fieldText, { maxKeys: 3 }),
     webhook: fc.record(
@@ -106,7 +107,7 @@ const validCampaign = fc.record(
 /** Fields (dotted into nested ones) where a mutation puts junk. */
 const CAMPAIGN_PATHS = [
   'id', 'name', 'status', 'callInNumber', 'script', 'locale', 'countries', 'countries.0', 'prompts', 'prompts.intro', 'prompts.__proto__', 'limits', 'limits.perIpPerHour',
-  'pressOneGate', 'callAgain', 'callAgain.days', 'callAgain.from', 'callAgain.timeZone', 'callerId', 'nextStep', 'nextStep.url', 'strings', 'strings.submit', 'webhook', 'webhook.url',
+  'pressOneGate', 'callAgain', 'callAgain.days', 'callAgain.from', 'callAgain.timeZone', 'callerId', 'callerIdMode', 'nextStep', 'nextStep.url', 'strings', 'strings.submit', 'webhook', 'webhook.url',
   'webhook.secret', 'webhook.events', 'targets', 'targets.congress', 'targets.only', 'targets.max', 'targets.party', 'targets.custom', 'targets.custom.0', 'targets.custom.0.phone',
   'targets.custom.0.id', 'targets.custom.1.extension',
 ];
