@@ -10,7 +10,7 @@ import { ttlCache } from '../cache.ts';
 import { liveCount, refCounts } from '../stats/stats.ts';
 import { admitCall } from '../limits/admission.ts';
 import type { ClientEnv } from '../limits/client-ip.ts';
-import { resolveTargets } from '../targets/resolve.ts';
+import { asksForDistrict, resolveTargets } from '../targets/resolve.ts';
 import { publicTarget } from '../targets/target.ts';
 import { parseQuery, rawQuery, validate } from '../validate.ts';
 import { preparedAnswers } from '../http/prepared-json.ts';
@@ -88,7 +88,7 @@ export function campaignRoutes({ store: { db }, congress, notifier, dialer, bloc
       const phone = parsePhone(request.phone, campaign.settings.countries);
       const phoneHash = hashPhone(secretKey, phone);
       const { targets, location, split } = resolveTargets(congress, fresh, { ...request, seed: phoneHash });
-      if (split && campaign.settings.targets.split === 'ask') {
+      if (split && asksForDistrict(campaign.settings.targets)) {
         const choices = location!.districts.join(', ');
         throw new ApiError(422, 'district_required', `ZIP ${location!.zip} spans several districts (${choices}): choose yours.`, 'district');
       }
