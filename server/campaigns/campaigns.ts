@@ -110,6 +110,8 @@ export function assertTakingCalls(campaign: Campaign): void {
 /** A target of a campaign's own list. A `state`, `district` or `zips` routes it to callers there only. */
 export type CustomTarget = Target & { zips?: string[] };
 
+export const isRouted = (target: CustomTarget) => Boolean(target.state || target.district || target.zips);
+
 /** A campaign with its own target list: all that target resolution needs. */
 export interface CampaignWithList {
   campaign: Campaign;
@@ -210,9 +212,11 @@ export async function replaceCustomTargets(db: Db, campaignId: string, list: Che
   if (list.length) await db.insert(customTargets).values(list.map((target) => ({ ...target, campaignId })));
 }
 
-/** The campaign as the widget sees it. */
-/** The campaign as the widget reads it, in `lang` (default: the campaign's own language). */
-export function publicCampaign(campaign: Campaign, lang: Locale = campaign.settings.locale) {
+/**
+ * The campaign as the widget reads it, in `lang` (default: the campaign's own language). The widget asks
+ * for a ZIP unless `targetMode` is `custom` (an own list that is the same for everyone).
+ */
+export function publicCampaign({ campaign, custom }: CampaignWithList, lang: Locale = campaign.settings.locale) {
   const { settings } = campaign;
   const words = wordsIn(settings, lang);
   return {
@@ -220,7 +224,7 @@ export function publicCampaign(campaign: Campaign, lang: Locale = campaign.setti
     name: campaign.name,
     status: campaign.status,
     script: words.script,
-    targetMode: settings.targets.congress ? 'congress' : 'custom',
+    targetMode: settings.targets.congress ? 'congress' : custom.some(isRouted) ? 'routed' : 'custom',
     /** The campaign's own language; `lang` is the one these words are in. */
     locale: settings.locale,
     lang,

@@ -69,7 +69,7 @@ export function campaignRoutes({ store: { db }, congress, notifier, dialer, bloc
   return new Hono<ClientEnv>()
     .get('/:id', async (c) => {
       const snapshot = await cachedCampaign(c.req.param('id'));
-      return campaignAnswer(snapshot, `campaign?${rawQuery(c)}`, () => publicCampaign(snapshot.campaign, parseQuery(c, CampaignQuery).lang)).send(c);
+      return campaignAnswer(snapshot, `campaign?${rawQuery(c)}`, () => publicCampaign(snapshot, parseQuery(c, CampaignQuery).lang)).send(c);
     })
 
     .get('/:id/targets', async (c) => {

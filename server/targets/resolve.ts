@@ -1,4 +1,4 @@
-import type { CampaignWithList, CustomTarget } from '../campaigns/campaigns.ts';
+import { type CampaignWithList, type CustomTarget, isRouted } from '../campaigns/campaigns.ts';
 import type { Targeting } from '../campaigns/settings.ts';
 import type { CongressLookup, CongressMember, ZipLocation } from '../congress/lookup.ts';
 import { normalizeZip } from '../congress/lookup.ts';
@@ -139,8 +139,6 @@ function combine(placement: Targeting['customPlacement'], local: Target[], custo
 export function asksForDistrict(targeting: Targeting): boolean {
   return targeting.split === 'ask' && Boolean(targeting.congress);
 }
-
-const isRouted = (target: CustomTarget) => Boolean(target.state || target.district || target.zips);
 
 /** Whether whom a caller reaches depends on where they are: their members of Congress, or an own list routed by place. */
 export function needsLocation({ campaign, custom }: CampaignWithList): boolean {
