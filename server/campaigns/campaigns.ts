@@ -26,8 +26,12 @@ export const MAX_ZIPS = 3000;
 const State = z
   .string()
   .trim()
-  .toUpperCase()
-  .refine((code) => STATES.has(code), { error: (issue) => `"${String(issue.input)}" is not a state's two-letter code, like VT` });
+  .transform((input, ctx) => {
+    const code = input.toUpperCase();
+    if (STATES.has(code)) return code;
+    ctx.addIssue({ code: 'custom', message: `"${input}" is not a state's two-letter code, like VT` });
+    return z.NEVER;
+  });
 
 const District = z
   .string()

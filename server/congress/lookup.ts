@@ -48,6 +48,8 @@ export interface CongressLookup {
   /** Takes any form `parseDistrict` reads; undefined for a district that does not exist. */
   representative(district: string): CongressMember | VacantSeat | undefined;
   member(id: string): CongressMember | undefined;
+  /** Every ZIP with a ZCTA and where it lies (ZIPs placed only by prefix are not listed). */
+  zctas(): Iterable<readonly [zip: string, place: Pick<ZipLocation, 'states' | 'districts'>]>;
 }
 
 const DEFAULT_FILE = fromRoot('server/congress/congress-data.json');
@@ -123,5 +125,6 @@ export function loadCongress(file: string = DEFAULT_FILE): CongressLookup {
       return id === null ? undefined : seats.get(id);
     },
     member: (id) => byId.get(id),
+    zctas: () => places.entries(),
   };
 }

@@ -16,7 +16,8 @@ import { parseQuery, rawQuery, validate } from '../validate.ts';
 import { preparedAnswers } from '../http/prepared-json.ts';
 import { recordEvent } from '../webhooks/events.ts';
 
-const Where = z.object({
+/** Where a caller is: all a public client may say about whom they reach. */
+export const Where = z.object({
   zip: z.string().max(20).optional(),
   district: z.string().max(20).optional(),
 });
@@ -46,7 +47,7 @@ const CallRequest = Where.extend({
 const CampaignQuery = z.object({ lang: Lang.optional() });
 const CountQuery = z.object({ ref: Ref.optional() });
 
-const codes = { phone: 'invalid_phone', zip: 'invalid_zip', district: 'invalid_district' };
+export const fieldCodes = { phone: 'invalid_phone', zip: 'invalid_zip', district: 'invalid_district' };
 
 /** Seconds a live counter may be stale (HTTP caches); this process re-reads it twice as often. */
 const COUNT_MAX_AGE = 5;
@@ -75,12 +76,12 @@ export function campaignRoutes({ store: { db }, congress, notifier, dialer, bloc
     .get('/:id/targets', async (c) => {
       const snapshot = await cachedCampaign(c.req.param('id'));
       return campaignAnswer(snapshot, `targets?${rawQuery(c)}`, () => {
-        const { targets, ...lookup } = resolveTargets(congress, snapshot, parseQuery(c, Where, codes));
+        const { targets, ...lookup } = resolveTargets(congress, snapshot, parseQuery(c, Where, fieldCodes));
         return { targets: targets.map(publicTarget), ...lookup };
       }).send(c);
     })
 
-    .post('/:id/calls', validate('json', CallRequest, codes), async (c) => {
+    .post('/:id/calls', validate('json', CallRequest, fieldCodes), async (c) => {
       const fresh = await campaignWithList(db, c.req.param('id'));
       const { campaign } = fresh;
       assertTakingCalls(campaign);
