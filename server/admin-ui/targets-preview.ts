@@ -68,7 +68,7 @@ export class TargetsPreview extends LitElement {
           ? html`<ul aria-label="Offices routed by place">
                 ${routed.map((target) => html`<li><strong>${named(target)}</strong>: ${reach(target)}</li>`)}
               </ul>
-              ${everyone ? html`<p class="hint">The other ${count(everyone, 'office')} of the own list: every caller.</p>` : nothing}`
+              ${everyone ? html`<p class="hint">Offered to every caller: ${count(everyone, 'other office')} of the own list.</p>` : nothing}`
           : nothing}
         <form @submit=${this.#preview}>
           <div class="row">
