@@ -12,6 +12,10 @@ function parseRoute(hash: string): Route {
   return { view: 'list' };
 }
 
+/** Whether a test call needs a ZIP, as the widget decides it (server/campaigns/campaigns.ts `targetMode`). */
+const needsZip = ({ settings, customTargets = [] }: Campaign) =>
+  Boolean(settings.targets.congress) || customTargets.some((target) => target.state || target.district || target.zips);
+
 const ACTIONS: Record<Campaign['status'], ['pause' | 'resume' | 'archive', string][]> = {
   active: [['pause', 'Pause'], ['archive', 'Archive']],
   paused: [['resume', 'Resume'], ['archive', 'Archive']],
@@ -269,7 +273,10 @@ export class AdminApp extends LitElement {
         <cpa-campaign-stats .api=${this.api!} campaign-id=${campaign.id}></cpa-campaign-stats>
       </section>
       <section>
-        <cpa-test-call campaign-id=${campaign.id} ?needs-zip=${Boolean(campaign.settings.targets.congress)} @call-placed=${this.#refreshStats} @call-settled=${this.#refreshStats}></cpa-test-call>
+        <cpa-test-call campaign-id=${campaign.id} ?needs-zip=${needsZip(campaign)} @call-placed=${this.#refreshStats} @call-settled=${this.#refreshStats}></cpa-test-call>
+      </section>
+      <section>
+        <cpa-targets-preview .api=${this.api!} .campaign=${campaign}></cpa-targets-preview>
       </section>
       <section>
         <cpa-embed-snippet campaign-id=${campaign.id}></cpa-embed-snippet>

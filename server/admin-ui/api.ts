@@ -2,6 +2,8 @@
 import type { CampaignSettings } from '../campaigns/settings.ts';
 import type { CampaignStats as Stats } from '../stats/stats.ts';
 import type { WebhookEventType as WebhookEvent } from '../webhooks/settings.ts';
+import type { Coverage } from '../targets/coverage.ts';
+import type { TargetLookup } from '../targets/resolve.ts';
 
 export interface CustomTarget {
   id: string;
@@ -9,7 +11,14 @@ export interface CustomTarget {
   title: string;
   phone: string;
   extension?: string;
+  /** Routing, at most one: offered only to callers in this state, district or at these ZIPs. */
+  state?: string;
+  district?: string;
+  zips?: string[];
+  /** A routed target's reach, in the list the targets route sends. */
+  coverage?: Coverage;
 }
+export type { Coverage, TargetLookup };
 
 /** The settings as stored (every default filled in), the webhook as the admin API shows it. Types only: nothing of the server is bundled. */
 export type Settings = Omit<CampaignSettings, 'webhook'> & { webhook?: Webhook };
@@ -184,6 +193,16 @@ export class AdminApi {
 
   rotateSecret(id: string) {
     return this.#json<{ webhook: Webhook }>(`/campaigns/${encodeURIComponent(id)}/webhook/rotate`, { method: 'POST', body: '{}' }).then((r) => r.webhook);
+  }
+
+  /** The campaign's own list, each routed target with its coverage. */
+  targets(id: string) {
+    return this.#json<{ targets: CustomTarget[] }>(`/campaigns/${encodeURIComponent(id)}/targets`).then((r) => r.targets);
+  }
+
+  /** Whom a caller at `zip` would reach, from the campaign as stored now. */
+  lookup(id: string, zip: string) {
+    return this.#json<TargetLookup>(`/campaigns/${encodeURIComponent(id)}/lookup${query({ zip })}`);
   }
 
   /** Replaces the campaign's own list from a CSV file; a bad file is refused whole, each bad line in `details`. */

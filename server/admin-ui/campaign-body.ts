@@ -45,7 +45,10 @@ export const LANGUAGES: [Locale, string][] = [
 /** ISO weekdays, 1 = Monday, named in the browser's language. */
 export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7].map((day) => [day, new Date(Date.UTC(2024, 0, day)).toLocaleDateString(undefined, { weekday: 'long', timeZone: 'UTC' })] as const);
 
-export type Row = Partial<CustomTarget> & { key: number };
+/** A row of the own list as the form edits it: its ZIPs as typed (separated by spaces, commas or semicolons). */
+export type Row = Partial<Omit<CustomTarget, 'zips' | 'coverage'>> & { key: number; zips?: string };
+
+export const toRow = ({ zips, coverage: _coverage, ...target }: CustomTarget, key: number): Row => ({ ...target, key, ...(zips ? { zips: zips.join(' ') } : {}) });
 
 const filled = <T extends object>(object: T) => Object.fromEntries(Object.entries(object).filter(([, value]) => value)) as Partial<T>;
 
@@ -108,7 +111,10 @@ export function campaignBody(data: FormData, rows: Row[], translations: Settings
       max: text('targets.max') ? Number(text('targets.max')) : null,
       party: party ? { party, mode: text('targets.party.mode') } : null,
       only: only.length ? only : null,
-      custom: rows.map(({ key: _key, ...row }) => Object.fromEntries(Object.entries(row).filter(([, value]) => value !== '' && value !== undefined))),
+      custom: rows.map(({ key: _key, zips = '', ...row }) => ({
+        ...Object.fromEntries(Object.entries(row).filter(([, value]) => value !== '' && value !== undefined)),
+        ...(zips.trim() ? { zips: zips.trim().split(/[\s,;]+/) } : {}),
+      })),
     },
   };
 }

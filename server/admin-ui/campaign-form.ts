@@ -1,11 +1,11 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { type AdminApi, ApiError, type Campaign, type CustomTarget } from './api.ts';
-import { campaignBody, LANGUAGES, LIMITS, type Locale, PROMPTS, type Row, WEEKDAYS, withoutNulls } from './campaign-body.ts';
+import { campaignBody, LANGUAGES, LIMITS, type Locale, PROMPTS, type Row, toRow, WEEKDAYS, withoutNulls } from './campaign-body.ts';
 import { checkbox, input, select, textarea, zoneList } from './fields.ts';
 import { base } from './styles.ts';
 
 let rowKeys = 0;
-const toRows = (targets: CustomTarget[] = []): Row[] => targets.map((target) => ({ ...target, key: rowKeys++ }));
+const toRows = (targets: CustomTarget[] = []): Row[] => targets.map((target) => toRow(target, rowKeys++));
 
 /**
  * Creates a campaign, or edits every one of its settings: whom to call and in what order, its own
@@ -31,7 +31,8 @@ export class CampaignForm extends LitElement {
       .target > .field.name {
         flex: 3 1 16rem;
       }
-      .target > .field.title {
+      .target > .field.title,
+      .target > .field.zips {
         flex: 2 1 12rem;
       }
       .target .actions {
@@ -113,7 +114,7 @@ export class CampaignForm extends LitElement {
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[name="targets.custom.${this.rows.length - 1}.name"]`)?.focus());
   }
 
-  #edit(index: number, column: keyof CustomTarget, value: string) {
+  #edit(index: number, column: keyof Row, value: string) {
     this.rows = this.rows.map((row, i) => (i === index ? { ...row, [column]: value } : row));
   }
 
@@ -199,6 +200,7 @@ export class CampaignForm extends LitElement {
             ${input('targets.max', 'At most', t?.max, { type: 'number', min: 1, max: 20, hint: 'Offices per call; empty: all', error: error('targets.max') })}
           </div>
           <h3 id="own-list">Own list, in dialing order</h3>
+          <p class="hint">An office with a state (VT), a district (CA-12) or ZIPs (05401 05408) is offered only to callers there; without, to everyone.</p>
           <div role="list" aria-labelledby="own-list">${this.rows.map((row, i) => this.#renderRow(row, i))}</div>
           <div class="actions">
             <button type="button" class="secondary" @click=${this.#add}>Add an office</button>
@@ -318,7 +320,7 @@ export class CampaignForm extends LitElement {
   }
 
   #renderRow(row: Row, i: number) {
-    const field = (column: keyof CustomTarget, label: string, type = 'text') => {
+    const field = (column: Exclude<keyof Row, 'key'>, label: string, type = 'text') => {
       const id = `targets.custom.${i}.${column}`;
       const error = this.#errorFor(id);
       return html`<div class=${`field ${column}`}>
@@ -338,6 +340,7 @@ export class CampaignForm extends LitElement {
     const last = this.rows.length - 1;
     return html`<div class="target" role="listitem" data-row=${row.key} aria-label=${`Office ${i + 1}`}>
       ${field('name', 'Name')} ${field('title', 'Title')} ${field('phone', 'Phone', 'tel')} ${field('extension', 'Extension')}
+      ${field('state', 'State')} ${field('district', 'District')} ${field('zips', 'ZIPs')}
       <div class="actions">
         <button type="button" class="secondary" data-move="-1" ?disabled=${i === 0} @click=${() => this.#move(i, -1)} aria-label=${`Move office ${i + 1} up`}>↑ Up</button>
         <button type="button" class="secondary" data-move="1" ?disabled=${i === last} @click=${() => this.#move(i, 1)} aria-label=${`Move office ${i + 1} down`}>↓ Down</button>

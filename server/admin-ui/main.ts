@@ -5,6 +5,7 @@ import { CampaignForm } from './campaign-form.ts';
 import { CampaignStats } from './campaign-stats.ts';
 import { EmbedSnippet } from './embed-snippet.ts';
 import { TargetsImport } from './targets-import.ts';
+import { TargetsPreview } from './targets-preview.ts';
 import { TestCall } from './test-call.ts';
 import { WebhookPanel } from './webhook-panel.ts';
 
@@ -16,6 +17,7 @@ const elements: [string, CustomElementConstructor][] = [
   ['cpa-campaign-stats', CampaignStats],
   ['cpa-embed-snippet', EmbedSnippet],
   ['cpa-targets-import', TargetsImport],
+  ['cpa-targets-preview', TargetsPreview],
   ['cpa-test-call', TestCall],
   ['cpa-webhook-panel', WebhookPanel],
 ];

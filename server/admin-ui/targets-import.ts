@@ -54,7 +54,8 @@ export class TargetsImport extends LitElement {
           <label for="targets-csv">Replace the list from a CSV file</label>
           <input id="targets-csv" name="file" type="file" accept=".csv,text/csv,text/plain" aria-describedby="targets-csv-hint targets-csv-error" aria-invalid=${error ? 'true' : nothing} />
           <p class="hint" id="targets-csv-hint">
-            A header row, then one office per line: <code>name,phone</code> and optionally <code>title</code>, <code>extension</code>, <code>id</code>. It
+            A header row, then one office per line: <code>name,phone</code> and optionally <code>title</code>, <code>extension</code>, <code>id</code>, and
+            one of <code>state</code>, <code>district</code> or <code>zips</code> (separated by spaces or semicolons) to offer it only to callers there. It
             replaces the whole list now; a file with any bad line changes nothing.
           </p>
         </div>

@@ -11,6 +11,8 @@ import { assertWebhookAllowed, type WebhookRules } from '../webhooks/settings.ts
 import { describeSchedule, scheduleZone } from '../supporters/schedule.ts';
 import type { Locale } from '../calls/prompts.ts';
 import { wordsIn } from './language.ts';
+import { parseDistrict, stateOfDistrict } from '../congress/district.ts';
+import { STATES } from '../congress/zip-prefixes.ts';
 
 export const MAX_CUSTOM_TARGETS = 1000;
 
@@ -18,16 +20,60 @@ export type Campaign = typeof campaigns.$inferSelect;
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be 2–63 lowercase letters, digits or dashes');
 
-export const CustomTargetInput = z.object({
-  id: Slug.optional(),
-  name: z.string({ error: 'a name is required' }).trim().min(1, 'a name is required').max(200),
-  title: z.string().trim().max(200).default(''),
-  phone: z.string({ error: 'a phone number is required' }).trim().min(1, 'a phone number is required').max(40),
-  extension: z
-    .string()
-    .regex(/^[0-9*#w]{1,20}$/, 'may hold digits, * and #, and w for a half-second wait')
-    .optional(),
-});
+/** ZIP codes one target may be routed to: more than any state has. */
+export const MAX_ZIPS = 3000;
+
+const State = z
+  .string()
+  .trim()
+  .transform((input, ctx) => {
+    const code = input.toUpperCase();
+    if (STATES.has(code)) return code;
+    ctx.addIssue({ code: 'custom', message: `"${input}" is not a state's two-letter code, like VT` });
+    return z.NEVER;
+  });
+
+const District = z
+  .string()
+  .trim()
+  .transform((input, ctx) => {
+    const id = parseDistrict(input);
+    if (id && STATES.has(stateOfDistrict(id))) return id;
+    ctx.addIssue({ code: 'custom', message: `"${input}" is not a congressional district, like CA-12 or VT-AL` });
+    return z.NEVER;
+  });
+
+const Zip = z
+  .string()
+  .trim()
+  .regex(/^\d{5}$/, { error: (issue) => `"${String(issue.input)}" is not a 5-digit ZIP code` });
+
+const ROUTES = ['state', 'district', 'zips'] as const;
+
+export const CustomTargetInput = z
+  .object({
+    id: Slug.optional(),
+    name: z.string({ error: 'a name is required' }).trim().min(1, 'a name is required').max(200),
+    title: z.string().trim().max(200).default(''),
+    phone: z.string({ error: 'a phone number is required' }).trim().min(1, 'a phone number is required').max(40),
+    extension: z
+      .string()
+      .regex(/^[0-9*#w]{1,20}$/, 'may hold digits, * and #, and w for a half-second wait')
+      .optional(),
+    /** Offered only to callers in this state, this district, or at one of these ZIPs (see server/targets/resolve.ts). */
+    state: State.optional(),
+    district: District.optional(),
+    zips: z
+      .array(Zip)
+      .min(1, 'list at least one ZIP code, or leave zips out')
+      .max(MAX_ZIPS, `may list at most ${MAX_ZIPS} ZIP codes`)
+      .transform((zips) => [...new Set(zips)].sort())
+      .optional(),
+  })
+  .superRefine((target, ctx) => {
+    const ways = ROUTES.filter((key) => target[key] !== undefined);
+    if (ways.length > 1) ctx.addIssue({ code: 'custom', path: [ways[1]!], message: `route by one of state, district or zips, not by ${ways.join(' and ')}` });
+  });
 
 /** What an organiser sends to create a campaign (the admin API). */
 export const CampaignInput = CampaignSettings.extend({
@@ -65,10 +111,15 @@ export function assertTakingCalls(campaign: Campaign): void {
   if (campaign.status === 'archived') throw new ApiError(410, 'campaign_archived', 'This campaign has ended.');
 }
 
+/** A target of a campaign's own list. A `state`, `district` or `zips` routes it to callers there only. */
+export type CustomTarget = Target & { zips?: string[] };
+
+export const isRouted = (target: CustomTarget) => Boolean(target.state || target.district || target.zips);
+
 /** A campaign with its own target list: all that target resolution needs. */
 export interface CampaignWithList {
   campaign: Campaign;
-  custom: Target[];
+  custom: CustomTarget[];
 }
 
 export async function campaignWithList(db: Db, id: string): Promise<CampaignWithList> {
@@ -76,13 +127,19 @@ export async function campaignWithList(db: Db, id: string): Promise<CampaignWith
   return { campaign, custom: await customTargetsOf(db, id) };
 }
 
-export async function customTargetsOf(db: Db, campaignId: string): Promise<Target[]> {
+export async function customTargetsOf(db: Db, campaignId: string): Promise<CustomTarget[]> {
   const rows = await db
     .select()
     .from(customTargets)
     .where(eq(customTargets.campaignId, campaignId))
     .orderBy(asc(customTargets.position));
-  return rows.map(({ id, name, title, phone, extension }) => ({ id, name, title, phone, ...(extension ? { extension } : {}) }));
+  return rows.map(({ id, name, title, phone, extension, state, district, zips }) => ({
+    id, name, title, phone,
+    ...(extension ? { extension } : {}),
+    ...(state ? { state } : {}),
+    ...(district ? { district } : {}),
+    ...(zips ? { zips } : {}),
+  }));
 }
 
 const slugify = (name: string) =>
@@ -159,9 +216,11 @@ export async function replaceCustomTargets(db: Db, campaignId: string, list: Che
   if (list.length) await db.insert(customTargets).values(list.map((target) => ({ ...target, campaignId })));
 }
 
-/** The campaign as the widget sees it. */
-/** The campaign as the widget reads it, in `lang` (default: the campaign's own language). */
-export function publicCampaign(campaign: Campaign, lang: Locale = campaign.settings.locale) {
+/**
+ * The campaign as the widget reads it, in `lang` (default: the campaign's own language). The widget asks
+ * for a ZIP unless `targetMode` is `custom` (an own list that is the same for everyone).
+ */
+export function publicCampaign({ campaign, custom }: CampaignWithList, lang: Locale = campaign.settings.locale) {
   const { settings } = campaign;
   const words = wordsIn(settings, lang);
   return {
@@ -169,7 +228,7 @@ export function publicCampaign(campaign: Campaign, lang: Locale = campaign.setti
     name: campaign.name,
     status: campaign.status,
     script: words.script,
-    targetMode: settings.targets.congress ? 'congress' : 'custom',
+    targetMode: settings.targets.congress ? 'congress' : custom.some(isRouted) ? 'routed' : 'custom',
     /** The campaign's own language; `lang` is the one these words are in. */
     locale: settings.locale,
     lang,

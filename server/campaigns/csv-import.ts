@@ -2,7 +2,7 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { ApiError } from '../errors.ts';
 import { type CheckedTarget, checkCustomTargets, CustomTargetInput, MAX_CUSTOM_TARGETS } from './campaigns.ts';
 
-const COLUMNS = ['id', 'name', 'title', 'phone', 'extension'];
+const COLUMNS = ['id', 'name', 'title', 'phone', 'extension', 'state', 'district', 'zips'];
 
 interface Problem {
   line: number;
@@ -20,7 +20,8 @@ function reject(problems: Problem[]): never {
 }
 
 /**
- * Reads a custom target list from CSV (header row: name, phone, and optionally title, extension, id).
+ * Reads a custom target list from CSV (header row: name, phone, and optionally title, extension, id, and
+ * one of state, district or zips to route a target to callers there).
  * Every row is checked; any problem rejects the whole file, listing each bad line, so nothing is half-imported.
  */
 export function parseTargetsCsv(text: string, countries: readonly string[]): CheckedTarget[] {
@@ -52,7 +53,9 @@ export function parseTargetsCsv(text: string, countries: readonly string[]): Che
   const problems: Problem[] = [];
   const valid: { line: number; row: CustomTargetInput }[] = [];
   for (const { record, info } of records) {
-    const present = Object.fromEntries(Object.entries(record).filter(([, value]) => value !== ''));
+    const present: Record<string, unknown> = Object.fromEntries(Object.entries(record).filter(([, value]) => value !== ''));
+    // A cell holds the whole list; commas are allowed too, inside quotes.
+    if (typeof present.zips === 'string') present.zips = present.zips.split(/[\s;,]+/).filter(Boolean);
     const parsed = CustomTargetInput.safeParse(present);
     if (parsed.success) valid.push({ line: info.lines, row: parsed.data });
     else for (const issue of parsed.error.issues) problems.push({ line: info.lines, column: String(issue.path[0] ?? ''), message: issue.message });

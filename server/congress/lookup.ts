@@ -48,6 +48,8 @@ export interface CongressLookup {
   /** Takes any form `parseDistrict` reads; undefined for a district that does not exist. */
   representative(district: string): CongressMember | VacantSeat | undefined;
   member(id: string): CongressMember | undefined;
+  /** Every ZIP with a ZCTA and where it lies (ZIPs placed only by prefix are not listed). */
+  zctas(): Iterable<readonly [zip: string, place: Pick<ZipLocation, 'states' | 'districts'>]>;
   /** Today (YYYY-MM-DD, UTC) by the lookup's clock: terms are judged against it. */
   today(): string;
   /**
@@ -145,5 +147,6 @@ export function loadCongress({ file = DEFAULT_FILE, clock = Date.now }: LoadOpti
       const day = today();
       return members.filter((member) => member.termEnd <= day);
     },
+    zctas: () => places.entries(),
   };
 }

@@ -23,6 +23,9 @@ for (const entry of RANGES.trim().split(/[|\n]/)) {
   for (let prefix = Number(first); prefix <= Number(last); prefix++) byPrefix[prefix] = state;
 }
 
+/** Every state, DC and territory with a seat in Congress, by USPS code. */
+export const STATES: ReadonlySet<string> = new Set([...byPrefix.filter((state) => state !== undefined), 'AS', 'GU', 'MP']);
+
 /** Guam is 969[1-3]x, the Northern Mariana Islands 9695x; the rest of 969 is FM, MH and PW. */
 function pacific(zip: string): string | undefined {
   if (zip === '96799') return 'AS';

@@ -10,7 +10,7 @@ import { ttlCache } from '../cache.ts';
 import { liveCount, refCounts } from '../stats/stats.ts';
 import { admitCall } from '../limits/admission.ts';
 import type { ClientEnv } from '../limits/client-ip.ts';
-import { resolveTargets } from '../targets/resolve.ts';
+import { asksForDistrict, resolveTargets } from '../targets/resolve.ts';
 import { publicTarget } from '../targets/target.ts';
 import { parseQuery, rawQuery, validate } from '../validate.ts';
 import { preparedAnswers } from '../http/prepared-json.ts';
@@ -31,7 +31,8 @@ const Meta = z
 /** The widget's language: the phone speaks it, and the campaign is read in it. */
 const Lang = z.enum(LOCALES, 'must be en or es');
 
-const Where = z.object({
+/** Where a caller is (and the language they read): all a public client may say about whom they reach. */
+export const Where = z.object({
   zip: z.string().max(20).optional(),
   district: z.string().max(20).optional(),
   /** The language of target names and notes. */
@@ -48,7 +49,7 @@ const CallRequest = Where.extend({
 const CampaignQuery = z.object({ lang: Lang.optional() });
 const CountQuery = z.object({ ref: Ref.optional() });
 
-const codes = { phone: 'invalid_phone', zip: 'invalid_zip', district: 'invalid_district' };
+export const fieldCodes = { phone: 'invalid_phone', zip: 'invalid_zip', district: 'invalid_district' };
 
 /** Seconds a live counter may be stale (HTTP caches); this process re-reads it twice as often. */
 const COUNT_MAX_AGE = 5;
@@ -71,18 +72,18 @@ export function campaignRoutes({ store: { db }, congress, notifier, dialer, bloc
   return new Hono<ClientEnv>()
     .get('/:id', async (c) => {
       const snapshot = await cachedCampaign(c.req.param('id'));
-      return campaignAnswer(snapshot, `campaign?${rawQuery(c)}`, () => publicCampaign(snapshot.campaign, parseQuery(c, CampaignQuery).lang)).send(c);
+      return campaignAnswer(snapshot, `campaign?${rawQuery(c)}`, () => publicCampaign(snapshot, parseQuery(c, CampaignQuery).lang)).send(c);
     })
 
     .get('/:id/targets', async (c) => {
       const snapshot = await cachedCampaign(c.req.param('id'));
       return campaignAnswer(snapshot, `targets?${rawQuery(c)}`, () => {
-        const { targets, ...lookup } = resolveTargets(congress, snapshot, parseQuery(c, Where, codes));
+        const { targets, ...lookup } = resolveTargets(congress, snapshot, parseQuery(c, Where, fieldCodes));
         return { targets: targets.map(publicTarget), ...lookup };
       }).send(c);
     })
 
-    .post('/:id/calls', validate('json', CallRequest, codes), async (c) => {
+    .post('/:id/calls', validate('json', CallRequest, fieldCodes), async (c) => {
       const fresh = await campaignWithList(db, c.req.param('id'));
       const { campaign } = fresh;
       assertTakingCalls(campaign);
@@ -90,7 +91,7 @@ export function campaignRoutes({ store: { db }, congress, notifier, dialer, bloc
       const phone = parsePhone(request.phone, campaign.settings.countries);
       const phoneHash = hashPhone(secretKey, phone);
       const { targets, location, split } = resolveTargets(congress, fresh, { ...request, seed: phoneHash });
-      if (split && campaign.settings.targets.split === 'ask') {
+      if (split && asksForDistrict(campaign.settings.targets)) {
         const choices = location!.districts.join(', ');
         throw new ApiError(422, 'district_required', `ZIP ${location!.zip} spans several districts (${choices}): choose yours.`, 'district');
       }

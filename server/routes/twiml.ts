@@ -23,7 +23,7 @@ import { signedParams, twilioSignature } from '../middleware/twilio-signature.ts
 import { webhookBudget } from '../middleware/webhook-budget.ts';
 import { hashPhone, normalizePhone } from '../phone.ts';
 import { isOptedIn, optIn, optOut, scheduleDescription } from '../supporters/supporters.ts';
-import { candidateRepresentatives, locate, resolveTargets } from '../targets/resolve.ts';
+import { asksForDistrict, candidateRepresentatives, locate, needsLocation, resolveTargets } from '../targets/resolve.ts';
 import { admitCall, capOffices } from '../limits/admission.ts';
 import type { Target } from '../targets/target.ts';
 import { INTEGER_MAX, validateTwilio, wholeNumber } from '../validate.ts';
@@ -188,8 +188,9 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       const opened = await findCallBySid(db, CallSid);
       if (opened) return step(c, opened, flow(c, opened, campaign).welcome());
       const phoneHash = hashPhone(secretKey, From);
-      // A Congress campaign learns whom to call from the ZIP keyed in next; its offices are capped then.
-      const listed = campaign.settings.targets.congress ? [] : resolveTargets(congress, await campaignWithList(db, campaign.id), { seed: phoneHash }).targets;
+      // A campaign whose targets depend on place learns whom to call from the ZIP keyed in next; its offices are capped then.
+      const snapshot = await campaignWithList(db, campaign.id);
+      const listed = needsLocation(snapshot) ? [] : resolveTargets(congress, snapshot, { seed: phoneHash }).targets;
       let targets;
       try {
         targets = await admitCall(db, blocklist, { campaign, phoneHash, targets: listed });
@@ -220,7 +221,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
         if (!(error instanceof ApiError)) throw error;
         return xml(c, found.flow.askZip(attempt(c) + 1, digits ? 'badZip' : undefined));
       }
-      if (location.split && campaign.settings.targets.split === 'ask') {
+      if (location.split && asksForDistrict(campaign.settings.targets)) {
         await setCallTargets(db, call.id, { targets: [], zip: location.zip });
         return xml(c, found.flow.askDistrict(candidateRepresentatives(congress, location), 1));
       }

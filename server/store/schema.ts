@@ -41,6 +41,10 @@ export const customTargets = pgTable(
     title: text('title').notNull().default(''),
     phone: text('phone').notNull(),
     extension: text('extension'),
+    /** Routing, at most one of them: offered only to callers in this state, congressional district (`CA-12`) or ZIPs. */
+    state: text('state'),
+    district: text('district'),
+    zips: text('zips').array(),
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.id] })],
 );

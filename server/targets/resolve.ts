@@ -1,8 +1,8 @@
-import type { CampaignWithList } from '../campaigns/campaigns.ts';
+import { type CampaignWithList, type CustomTarget, isRouted } from '../campaigns/campaigns.ts';
 import type { Targeting } from '../campaigns/settings.ts';
 import type { CongressLookup, CongressMember, ZipLocation } from '../congress/lookup.ts';
 import { normalizeZip } from '../congress/lookup.ts';
-import { districtId, parseDistrict } from '../congress/district.ts';
+import { districtId, parseDistrict, stateOfDistrict } from '../congress/district.ts';
 import { ordinal } from '../congress/ordinal.ts';
 import { stateName } from '../congress/states.ts';
 import { ApiError } from '../errors.ts';
@@ -93,7 +93,7 @@ function endedTermNote(member: CongressMember, lang: 'en' | 'es'): string {
 }
 
 export function locate(congress: CongressLookup, zip: string | undefined): ZipLocation {
-  if (!zip) throw invalidZip('Enter your ZIP code so we can find your members of Congress.');
+  if (!zip) throw invalidZip('Enter your ZIP code so we can find whom you should call.');
   const five = normalizeZip(zip);
   if (!five) throw invalidZip('A ZIP code has 5 digits, like 94110.');
   const location = congress.locate(five);
@@ -184,28 +184,60 @@ function combine(placement: Targeting['customPlacement'], local: Target[], custo
 }
 
 /**
+ * Whether a caller at a split ZIP must choose a district before calling. Only Congress campaigns ask: an own
+ * list routed by district reaches all of the ZIP's districts until one is chosen.
+ */
+export function asksForDistrict(targeting: Targeting): boolean {
+  return targeting.split === 'ask' && Boolean(targeting.congress);
+}
+
+/** Whether whom a caller reaches depends on where they are: their members of Congress, or an own list routed by place. */
+export function needsLocation({ campaign, custom }: CampaignWithList): boolean {
+  return Boolean(campaign.settings.targets.congress) || custom.some(isRouted);
+}
+
+/**
+ * Whether a routed target serves a caller at `location`. Before a split ZIP's caller chooses a district,
+ * any of its districts (and states) counts: they are all where the caller may be.
+ */
+function serves(target: CustomTarget, location: ZipLocation, district: string | undefined): boolean {
+  if (target.zips) return target.zips.includes(location.zip);
+  if (target.district) return district ? target.district === district : location.districts.includes(target.district);
+  if (target.state) return district ? target.state === stateOfDistrict(district) : location.states.includes(target.state);
+  return true;
+}
+
+/** What a call stores and the widget sees of an own target: the routing list stays behind. */
+const asTarget = ({ zips: _zips, ...target }: CustomTarget): Target => target;
+
+/**
  * Whom a caller at `where` dials for a campaign, decided on the server from the campaign's settings,
  * its own list and the caller's location only.
  */
-export function resolveTargets(congress: CongressLookup, { campaign, custom: list }: CampaignWithList, where: Where): TargetLookup {
-  const targeting = campaign.settings.targets;
-  const custom = targeting.order === 'shuffle' && where.seed ? seededShuffle(list, where.seed) : list;
+export function resolveTargets(congress: CongressLookup, snapshot: CampaignWithList, where: Where): TargetLookup {
+  const targeting = snapshot.campaign.settings.targets;
+  const ordered = (list: CustomTarget[]) => (targeting.order === 'shuffle' && where.seed ? seededShuffle(list, where.seed) : list).map(asTarget);
   const cap = (targets: Target[]) => targets.slice(0, targeting.max ?? targets.length);
-  if (!targeting.congress) return { targets: cap(custom), location: null, split: false, notes: [] };
+  if (!needsLocation(snapshot)) return { targets: cap(ordered(snapshot.custom)), location: null, split: false, notes: [] };
 
   const location = locate(congress, where.zip);
   const district = chooseDistrict(location, where.district);
-  const local = congressTargets(congress, targeting, location, district, { lang: campaign.settings.locale, ...where });
-  if (location.split && !district && /\d{9}/.test(where.zip!.replace(/\D/g, ''))) {
+  const custom = ordered(snapshot.custom.filter((target) => serves(target, location, district)));
+  const local = targeting.congress
+    ? congressTargets(congress, targeting, location, district, { lang: snapshot.campaign.settings.locale, ...where })
+    : { targets: [], notes: [] };
+  if (targeting.congress && location.split && !district && /\d{9}/.test(where.zip!.replace(/\D/g, ''))) {
     local.notes.push('Open district data stops at the 5-digit ZIP code, so your ZIP+4 cannot narrow it down: choose your district.');
   }
   const split = location.split && !district;
   return {
-    targets: cap(combine(targeting.customPlacement, local.targets, custom)),
+    targets: cap(targeting.congress ? combine(targeting.customPlacement, local.targets, custom) : custom),
     location: { zip: location.zip, state: location.state, districts: [...location.districts] },
     split,
     notes: local.notes,
-    ...(split && targeting.split === 'ask' && targeting.congress !== 'senate' ? { choices: districtChoices(congress, location, where.lang ?? campaign.settings.locale) } : {}),
+    ...(split && asksForDistrict(targeting) && targeting.congress !== 'senate'
+      ? { choices: districtChoices(congress, location, where.lang ?? snapshot.campaign.settings.locale) }
+      : {}),
   };
 }
 

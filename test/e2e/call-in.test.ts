@@ -107,4 +107,20 @@ describe('call-in', () => {
     assert.match(closed.said.join(' '), /has ended/);
     assert.equal((await storedCalls()).length, 1, 'only the call to the active campaign is recorded');
   });
+
+  test('an own list routed by place asks for the ZIP, never for a district, and dials whom that ZIP reaches', async () => {
+    const custom = [
+      { name: 'Governor of Massachusetts', phone: '+16175550100', state: 'MA' },
+      { name: 'Governor of Vermont', phone: '+18025550100', state: 'VT' },
+      { name: 'Attorney General', phone: '+12025550109' },
+    ];
+    await campaign({ targets: { custom } });
+    server = await startTestServer(store);
+    assert.ok(congress.locate('02139')!.split);
+    const { said, dialed } = await ringIn(server, { digits: ['02139'] });
+    assert.ok(said.some((text) => /five-digit ZIP code/.test(text)));
+    assert.ok(!said.some((text) => /more than one district/.test(text)));
+    assert.deepEqual(dialed, ['+16175550100', '+12025550109']);
+    assert.equal((await storedCalls())[0]!.zip, '02139');
+  });
 });

@@ -6,7 +6,7 @@ import { CampaignInput, createCampaign } from '../../server/campaigns/campaigns.
 import { axeViolations } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
 import { adminRead, fitsWidth, openDashboard } from '../support/dashboard.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { congress, startTestServer, type TestServer } from '../support/server.ts';
 import { openTestStore, type TestStore } from '../support/store.ts';
 
 let store: TestStore;
@@ -16,8 +16,10 @@ let browser: Browser;
 interface Campaign {
   name: string;
   settings: Record<string, unknown> & { targets: Record<string, unknown>; webhook?: Record<string, unknown> };
-  customTargets: { id: string; name: string; phone: string }[];
+  customTargets: { id: string; name: string; phone: string; state?: string; district?: string; zips?: string[] }[];
 }
+/** ZIPs (with a ZCTA) the committed data places in a state or district. */
+const zctasIn = (place: string) => [...congress.zctas()].filter(([, at]) => (place.length === 2 ? at.states : at.districts).includes(place)).length;
 const campaign = async (id: string) => (await adminRead<{ campaign: Campaign }>(server, `/campaigns/${id}`)).campaign;
 
 before(async () => {
@@ -188,6 +190,67 @@ describe('the dashboard: campaign settings', () => {
       ['Mayor', '+12125550100'],
       ['Smith, Jane', '+12125550101'],
     ]);
+    assert.deepEqual(problems, []);
+  });
+
+  test('an own list routed by state, district and ZIPs: edited and imported with errors on their fields and lines; the campaign page shows coverage and previews a ZIP', async () => {
+    const custom = [
+      { id: 'gov', name: 'Phil Scott', title: 'Gov.', phone: '+18025550100', state: 'VT' },
+      { id: 'ward-1', name: 'Ward 1 Councillor', phone: '+18025550101', zips: ['05401', '05408'] },
+      { id: 'ag', name: 'Attorney General', phone: '+18025550109' },
+    ];
+    await createCampaign(store.db, CampaignInput.parse({ id: 'statehouse', name: 'Statehouse', targets: { custom } }));
+    const { page, problems } = await openDashboard(browser, server, { width: 390, signedIn: true });
+    await page.goto(`${server.url}/admin#/c/statehouse/edit`);
+    const row = (n: number) => page.getByRole('listitem', { name: `Office ${n}` });
+    assert.equal(await row(1).getByLabel('State').inputValue(), 'VT');
+    assert.equal(await row(2).getByLabel('ZIPs').inputValue(), '05401 05408');
+    assert.deepEqual(await axeViolations(page), []);
+
+    await row(2).getByLabel('ZIPs').fill('05401; 5408');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    const zips = row(2).getByLabel('ZIPs');
+    await page.waitForFunction(() => document.querySelector('cpa-app')?.shadowRoot?.querySelector('cpa-campaign-form')?.shadowRoot?.activeElement?.id === 'targets.custom.1.zips');
+    assert.equal(await zips.getAttribute('aria-invalid'), 'true');
+    assert.match(await zips.evaluate((input) => (input.getRootNode() as ShadowRoot).getElementById(input.getAttribute('aria-describedby')!)?.textContent ?? ''), /"5408" is not a 5-digit ZIP code/);
+    assert.deepEqual(problems.splice(0), ['422 /api/admin/campaigns/statehouse']);
+    await zips.fill('05401 05408, 05402');
+    await row(3).getByLabel('District').fill('vt at-large');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: /^Statehouse/ }).waitFor();
+    assert.deepEqual(
+      (await campaign('statehouse')).customTargets.map(({ id, state, district, zips }: Record<string, unknown>) => [id, state ?? district ?? zips]),
+      [['gov', 'VT'], ['ward-1', ['05401', '05402', '05408']], ['ag', 'VT-AL']],
+    );
+
+    const reach = page.getByRole('region', { name: 'Whom callers reach' });
+    await reach.getByText('Ward 1 Councillor').waitFor();
+    assert.deepEqual(await reach.getByRole('list', { name: 'Offices routed by place' }).getByRole('listitem').allTextContents().then((items) => items.map((text) => text.replace(/\s+/g, ' ').trim())), [
+      `Gov. Phil Scott: all of VT, ${zctasIn('VT')} ZIPs`,
+      'Ward 1 Councillor: 3 ZIPs in VT',
+      `Attorney General: district VT-AL, ${zctasIn('VT-AL')} ZIPs`,
+    ]);
+    await reach.getByLabel('ZIP to preview').fill('05408');
+    await reach.getByRole('button', { name: 'Preview' }).click();
+    await reach.getByText('A caller at ZIP 05408 reaches').waitFor();
+    assert.deepEqual(await reach.getByRole('list', { name: 'A caller at ZIP 05408 reaches' }).getByRole('listitem').allTextContents(), ['Gov. Phil Scott', 'Ward 1 Councillor', 'Attorney General']);
+    await reach.getByLabel('ZIP to preview').fill('02139');
+    await reach.getByRole('button', { name: 'Preview' }).click();
+    await reach.getByText('Nobody would be called from ZIP 02139: a call from there is refused.').waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+    assert.ok(await fitsWidth(page));
+    assert.equal(await page.getByLabel('ZIP code', { exact: true }).count(), 1, 'the test call asks for a ZIP, as the widget does');
+
+    await page.goto(`${server.url}/admin#/c/statehouse/edit`);
+    await page.getByLabel('Replace the list from a CSV file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('name,phone,state,district,zips\nGov,802-555-0100,Vermont,,\nRep,802-555-0101,,VT-AL,05401\n') });
+    await page.getByRole('button', { name: 'Import the file' }).click();
+    const alert = page.locator('#targets-csv-error');
+    await alert.getByText('2 problems').waitFor();
+    assert.deepEqual(await alert.locator('li').allTextContents(), [
+      'Line 2, state: "Vermont" is not a state\'s two-letter code, like VT',
+      'Line 3, zips: route by one of state, district or zips, not by district and zips',
+    ]);
+    assert.deepEqual(problems.splice(0), ['422 /api/admin/campaigns/statehouse/targets.csv']);
     assert.deepEqual(problems, []);
   });
 

@@ -11,9 +11,12 @@ import { congress, json } from '../support/server.ts';
 const store = storePerFile();
 let app: Hono;
 let wakes: number[];
+let adminToken: string;
 
 beforeEach(async () => {
-  ({ app, wakes } = testDeps(store));
+  let deps;
+  ({ app, wakes, deps } = testDeps(store));
+  adminToken = deps.config.adminToken;
   await ensureDemoCampaign(store.db);
 });
 
@@ -178,6 +181,69 @@ describe('POST /api/campaigns/:id/calls', () => {
       { id: 't1', name: 'Mayor', title: 'Mayor', phone: '+12125550100' },
       { id: 't2', name: 'Council', title: '', phone: '+12125550111', extension: '42' },
     ]);
+  });
+});
+
+describe('a custom list routed by the caller’s location', () => {
+  const admin = () => ({ Authorization: `Bearer ${adminToken}` });
+  const LIST = [
+    { id: 'gov-vt', name: 'Governor of Vermont', title: 'Gov.', phone: '+18025550100', state: 'VT' },
+    { id: 'gov-ma', name: 'Governor of Massachusetts', title: 'Gov.', phone: '+16175550100', state: 'MA' },
+    { id: 'ward-1', name: 'Ward 1 Councillor', phone: '+18025550101', zips: ['05401', '05408'] },
+    { id: 'ma-7', name: 'MA-7 organiser', phone: '+16175550107', district: 'MA-7' },
+    { id: 'ag', name: 'Attorney General', phone: '+12025550109' },
+  ];
+  const create = (custom: unknown[], id = 'statehouse') =>
+    app.request('/api/admin/campaigns', json({ id, name: 'Statehouse', targets: { custom } }, admin()));
+
+  test('the admin API refuses bad routing naming the entry and the field, and keeps good routing through edits', async () => {
+    const cases: [unknown, string][] = [
+      [{ state: 'XX' }, 'targets.custom.1.state'],
+      [{ district: 'California twelve' }, 'targets.custom.1.district'],
+      [{ zips: ['05401', '540'] }, 'targets.custom.1.zips.1'],
+      [{ zips: '05401' }, 'targets.custom.1.zips'],
+      [{ zips: Array.from({ length: 3001 }, (_, i) => String(10000 + i)) }, 'targets.custom.1.zips'],
+      [{ state: 'VT', district: 'VT-AL' }, 'targets.custom.1.district'],
+    ];
+    for (const [routing, field] of cases) {
+      await expectError(await create([LIST[4], { name: 'Bad', phone: '+18025550102', ...(routing as object) }]), 422, 'invalid_body', field);
+    }
+    assert.equal((await create(LIST)).status, 201);
+    const renamed = await app.request('/api/admin/campaigns/statehouse', { method: 'PATCH', headers: { ...admin(), 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'State house' }) });
+    assert.equal(renamed.status, 200, await renamed.clone().text());
+    const { campaign } = await (await app.request('/api/admin/campaigns/statehouse', { headers: admin() })).json();
+    assert.deepEqual(campaign.customTargets, LIST.map((target) => ({ title: '', ...target })));
+  });
+
+  test('the widget is told to ask for a ZIP, and the lookup offers each caller only their own', async () => {
+    assert.equal((await create(LIST)).status, 201);
+    assert.equal((await create([LIST[4]], 'everyone')).status, 201);
+    assert.equal((await (await app.request('/api/campaigns/statehouse')).json()).targetMode, 'routed');
+    assert.equal((await (await app.request('/api/campaigns/everyone')).json()).targetMode, 'custom');
+    await expectError(await app.request('/api/campaigns/statehouse/targets'), 422, 'invalid_zip', 'zip');
+    const burlington = await (await app.request('/api/campaigns/statehouse/targets?zip=05401')).json();
+    assert.deepEqual(burlington.targets.map((t: { id: string }) => t.id), ['gov-vt', 'ward-1', 'ag']);
+    assert.deepEqual(burlington.targets[0], { id: 'gov-vt', name: 'Governor of Vermont', title: 'Gov.', phone: '+18025550100', state: 'VT' });
+    assert.ok(burlington.targets.every((t: object) => !('zips' in t)), 'routing lists stay on the server');
+    const cambridge = await (await app.request('/api/campaigns/statehouse/targets?zip=02139')).json();
+    assert.deepEqual([cambridge.split, cambridge.choices], [true, undefined]);
+    assert.deepEqual(cambridge.targets.map((t: { id: string }) => t.id), ['gov-ma', 'ma-7', 'ag'], 'before a choice, any of the ZIP’s districts');
+    const chosen = await (await app.request('/api/campaigns/statehouse/targets?zip=02139&district=MA-5')).json();
+    assert.deepEqual(chosen.targets.map((t: { id: string }) => t.id), ['gov-ma', 'ag']);
+  });
+
+  test('a call is routed by the caller’s ZIP on the server, needs no district, and is refused where nobody serves', async () => {
+    assert.equal((await create(LIST)).status, 201);
+    assert.equal((await create(LIST.slice(0, 2), 'governors')).status, 201);
+    const post = (body: object, id = 'statehouse') => app.request(`/api/campaigns/${id}/calls`, json({ phone: '+18025550142', ...body }));
+    await expectError(await post({}), 422, 'invalid_zip', 'zip');
+    const response = await post({ zip: '02139', state: 'VT', zips: ['05401'], targets: [LIST[0]] });
+    assert.equal(response.status, 201, await response.clone().text());
+    const [row] = await storedCalls();
+    assert.deepEqual((row!.targets as { id: string }[]).map((t) => t.id), ['gov-ma', 'ma-7', 'ag'], 'only the ZIP decides');
+    assert.equal(row!.zip, '02139');
+    await expectError(await post({ zip: '03301' }, 'governors'), 422, 'no_targets', 'zip');
+    assert.equal((await storedCalls()).length, 1);
   });
 });
 

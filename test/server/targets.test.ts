@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CampaignInput, campaignWithList, createCampaign } from '../../server/campaigns/campaigns.ts';
+import { CampaignInput, campaignWithList, createCampaign, MAX_ZIPS } from '../../server/campaigns/campaigns.ts';
 import type { CongressMember } from '../../server/congress/lookup.ts';
 import { ApiError } from '../../server/errors.ts';
 import { CAPITOL_SWITCHBOARD, resolveTargets, type Where } from '../../server/targets/resolve.ts';
@@ -166,5 +166,89 @@ describe('ordering, filters and combinations', () => {
     const [office] = member.offices;
     assert.ok(office, 'the VT representative has a district office');
     assert.deepEqual([result.targets[0]!.phone, result.targets[0]!.office], [office.phone, `district office in ${office.city}`]);
+  });
+});
+
+describe('custom targets routed by the caller’s location', () => {
+  const GOVERNORS = [
+    { id: 'gov-vt', name: 'Governor of Vermont', title: 'Gov.', phone: '+18025550100', state: 'VT' },
+    { id: 'gov-ri', name: 'Governor of Rhode Island', title: 'Gov.', phone: '+14015550100', state: 'RI' },
+    { id: 'gov-ma', name: 'Governor of Massachusetts', title: 'Gov.', phone: '+16175550100', state: 'MA' },
+  ];
+  const EVERYONE = { id: 'ag', name: 'Attorney General', title: 'AG', phone: '+12025550109' };
+
+  test('by state: only callers in that state; a ZIP spanning states reaches each, a chosen district its own', async () => {
+    const targets = { custom: [...GOVERNORS, EVERYONE] };
+    assert.deepEqual(ids(await lookup(targets, { zip: '05401' })), ['gov-vt', 'ag']);
+    assert.deepEqual(ids(await lookup(targets, { zip: '02139' })), ['gov-ma', 'ag']);
+    assert.deepEqual(ids(await lookup(targets, { zip: '03301' })), ['ag'], 'nobody routed to NH: only the list for everyone');
+    assert.deepEqual(congress.locate('02861')!.states, ['RI', 'MA']);
+    assert.deepEqual(ids(await lookup(targets, { zip: '02861' })), ['gov-ri', 'gov-ma', 'ag']);
+    assert.deepEqual(ids(await lookup(targets, { zip: '02861', district: 'MA-4' })), ['gov-ma', 'ag']);
+  });
+
+  test('by district: the chosen one, or any of a split ZIP’s districts until one is chosen', async () => {
+    const [first, second, third] = congress.locate('90210')!.districts;
+    const reps = [first!, second!, third!, 'CA-12'].map((district) => ({ id: `office-${district.toLowerCase()}`, name: `Office ${district}`, phone: '+12135550100', district }));
+    const targets = { custom: reps };
+    assert.deepEqual(ids(await lookup(targets, { zip: '90210' })), reps.slice(0, 3).map((t) => t.id));
+    const chosen = await lookup(targets, { zip: '90210', district: second });
+    assert.deepEqual(ids(chosen), [`office-${second!.toLowerCase()}`]);
+    assert.equal(chosen.targets[0]!.district, second, 'the district is carried, for the widget to show');
+    const vt = await lookup({ custom: [{ name: 'VT office', phone: '+18025550111', district: 'vt at-large' }] }, { zip: '05401' });
+    assert.deepEqual(vt.targets.map((t) => t.district), ['VT-AL'], 'stored in the canonical form');
+  });
+
+  test('by ZIP: only callers at one of its ZIPs (a ZIP+4 is cut to its ZIP); the list is not shown to callers', async () => {
+    const council = { id: 'council-1', name: 'Council Member, Ward 1', phone: '+18025550123', zips: ['05401', '05408'] };
+    const targets = { custom: [council, EVERYONE] };
+    const burlington = await lookup(targets, { zip: '05401-1234' });
+    assert.deepEqual(ids(burlington), ['council-1', 'ag']);
+    assert.equal('zips' in burlington.targets[0]!, false, 'a call stores whom it dials, not the routing list');
+    assert.deepEqual(ids(await lookup(targets, { zip: '05403' })), ['ag']);
+  });
+
+  test('a routed list needs the caller’s ZIP even without Congress; an unrouted one does not', async () => {
+    const routed = { custom: [GOVERNORS[0]!, EVERYONE] };
+    await assert.rejects(lookup(routed, {}), (e: ApiError) => e.status === 422 && e.code === 'invalid_zip' && e.field === 'zip' && !/Congress/.test(e.message));
+    const located = await lookup(routed, { zip: '05401' });
+    assert.deepEqual(located.location, { zip: '05401', state: 'VT', districts: ['VT-AL'] });
+    assert.equal(located.choices, undefined, 'no Congress seat to choose');
+    const split = await lookup(routed, { zip: '02139' });
+    assert.equal(split.choices, undefined, 'a custom list never asks for a district');
+    assert.deepEqual(ids(await lookup({ custom: [EVERYONE] }, {})), ['ag']);
+  });
+
+  test('routed targets mix with the members of Congress as the placement says', async () => {
+    const custom = [GOVERNORS[0]!, GOVERNORS[2]!, EVERYONE];
+    const local = [...vtSenators, rep('VT-AL').id];
+    assert.deepEqual(ids(await lookup({ congress: 'both', custom }, { zip: '05401' })), [...local, 'gov-vt', 'ag']);
+    assert.deepEqual(ids(await lookup({ congress: 'both', customPlacement: 'before', custom }, { zip: '05401' })), ['gov-vt', 'ag', ...local]);
+    assert.deepEqual(ids(await lookup({ congress: 'both', customPlacement: 'instead', custom }, { zip: '05401' })), ['gov-vt', 'ag']);
+    const fallback = { congress: 'senate', only: [vtSenators[0]], customPlacement: 'fallback', custom: [GOVERNORS[2]!] };
+    assert.deepEqual(ids(await lookup(fallback, { zip: '05401' })), [vtSenators[0]]);
+    assert.deepEqual(ids(await lookup(fallback, { zip: '02139', district: 'MA-7' })), ['gov-ma']);
+    assert.deepEqual(ids(await lookup(fallback, { zip: '03301' })), [], 'neither a member nor a routed target for NH');
+    assert.deepEqual(ids(await lookup({ congress: 'senate', max: 3, custom }, { zip: '05401' })), [...vtSenators, 'gov-vt']);
+  });
+
+  test('each routing field is checked: known states, districts that parse, 5-digit ZIPs, one way of routing', () => {
+    const field = (target: Record<string, unknown>) => {
+      const parsed = CampaignInput.safeParse({ name: 'x', targets: { custom: [{ name: 'A', phone: '+18025550100' }, { name: 'B', phone: '+18025550101', ...target }] } });
+      return parsed.success ? 'ok' : parsed.error.issues.map((issue) => issue.path.join('.')).join(' ');
+    };
+    assert.equal(field({ state: 'vt' }), 'ok');
+    assert.equal(field({ state: 'ZZ' }), 'targets.custom.1.state');
+    assert.equal(field({ state: 'Vermont' }), 'targets.custom.1.state');
+    assert.equal(field({ district: 'CA12' }), 'ok');
+    assert.equal(field({ district: 'California 12' }), 'targets.custom.1.district');
+    assert.equal(field({ district: 'ZZ-3' }), 'targets.custom.1.district');
+    assert.equal(field({ zips: ['05401', '5402'] }), 'targets.custom.1.zips.1');
+    assert.equal(field({ zips: ['05401-1234'] }), 'targets.custom.1.zips.0');
+    assert.equal(field({ zips: [] }), 'targets.custom.1.zips');
+    assert.equal(field({ zips: Array.from({ length: MAX_ZIPS + 1 }, (_, i) => String(10000 + i)) }), 'targets.custom.1.zips');
+    assert.equal(field({ zips: Array.from({ length: MAX_ZIPS }, (_, i) => String(10000 + i)) }), 'ok');
+    assert.equal(field({ state: 'VT', zips: ['05401'] }), 'targets.custom.1.zips');
+    assert.deepEqual(CampaignInput.parse({ name: 'x', targets: { custom: [{ name: 'A', phone: '+18025550100', zips: ['05408', '05401', '05408'] }] } }).targets.custom![0]!.zips, ['05401', '05408'], 'sorted, once each');
   });
 });

@@ -315,4 +315,17 @@ describe('<call-power>', () => {
     expect((await sent((await started).detail.callId)).body).to.deep.equal({ phone: phones.auto, lang: 'en' });
     await until(el, () => inState(el, 'done'), 'done');
   });
+
+  it('asks for the ZIP code when the campaign’s own list is routed by place, and sends it', async () => {
+    const el = await widget('routed');
+    expect(has(el, '#zip')).to.be.true;
+    const targets = next(el, 'call-power-targets');
+    await submit(el, phones.auto, '94110');
+    expect((await targets).detail.location?.zip).to.equal('94110');
+    await el.updateComplete;
+    const started = next(el, 'call-power-call-started');
+    button(el, 'Call me now').click();
+    expect((await sent((await started).detail.callId)).body).to.deep.equal({ phone: phones.auto, zip: '94110', lang: 'en' });
+    await until(el, () => inState(el, 'done'), 'done');
+  });
 });

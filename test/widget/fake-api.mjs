@@ -38,6 +38,8 @@ const base = {
 const campaigns = {
   demo: { ...base, id: 'demo', name: 'Call Congress', nextStep: { kind: 'again', text: 'Call again tomorrow to keep up the pressure.' } },
   custom: { ...base, id: 'custom', name: 'Call City Hall', targetMode: 'custom', script: 'Please fund the library, {title}.', nextStep: { kind: 'share', url: 'https://example.org/share', text: 'I just called City Hall.' } },
+  // An own list routed by place (a governor by state): the server needs the caller's ZIP.
+  routed: { ...base, id: 'routed', name: 'Call your governor', targetMode: 'routed', script: 'Please sign the bill, {title}.' },
   espanol: { ...base, id: 'espanol', name: 'Llama al Congreso', locale: 'es' },
   overrides: {
     ...base,
@@ -94,6 +96,7 @@ const endedSeat = (lang) => ({
  */
 function lookup(campaign, zip, district, lang) {
   if (campaign.targetMode === 'custom') return { targets: customTargets, location: null, split: false };
+  if (campaign.targetMode === 'routed') return { targets: customTargets.slice(0, 1), location: { zip, state: 'CA', districts: ['CA-12'] }, split: false, notes: [] };
   if (zip === '32301') {
     const { target, note } = endedSeat(lang);
     return { targets: [target], location: { zip, state: 'FL', districts: ['FL-2'] }, split: false, notes: [note] };
@@ -242,7 +245,7 @@ export function fakeApi({ stepMs = 25 } = {}) {
       const campaign = campaigns[m[1]];
       if (!campaign) return fail(ctx, 404, 'not_found');
       const { zip = '', district = '', lang } = ctx.query;
-      if (campaign.targetMode === 'congress' && !/^\d{5}$/.test(zip)) return fail(ctx, 422, 'invalid_zip', 'zip');
+      if (campaign.targetMode !== 'custom' && !/^\d{5}$/.test(zip)) return fail(ctx, 422, 'invalid_zip', 'zip');
       if (zip === '00000') return fail(ctx, 422, 'invalid_zip', 'zip');
       if (zip === '50300') await new Promise((resolve) => setTimeout(resolve, 400));
       ctx.body = lookup(campaign, zip, district, lang);

@@ -7,7 +7,8 @@ export interface Campaign {
   status: 'active' | 'paused' | 'archived';
   /** What to say; `{title}`, `{name}` (or any other field of the office being called) are filled in. */
   script: string;
-  targetMode: 'congress' | 'custom';
+  /** `custom`: the same list for everyone, so no ZIP is asked; `routed`: an own list chosen by the caller's ZIP. */
+  targetMode: 'congress' | 'custom' | 'routed';
   locale: Lang;
   countries: string[];
   strings?: Record<string, string>;
