@@ -188,7 +188,8 @@ function combine(placement: Targeting['customPlacement'], local: Target[], custo
  * list routed by district reaches all of the ZIP's districts until one is chosen.
  */
 export function asksForDistrict(targeting: Targeting): boolean {
-  return targeting.split === 'ask' && Boolean(targeting.congress);
+  // A Senate campaign dials the state's senators whatever the district: asking would be a question with no use.
+  return targeting.split === 'ask' && (targeting.congress === 'both' || targeting.congress === 'house');
 }
 
 /** Whether whom a caller reaches depends on where they are: their members of Congress, or an own list routed by place. */
@@ -235,7 +236,7 @@ export function resolveTargets(congress: CongressLookup, snapshot: CampaignWithL
     location: { zip: location.zip, state: location.state, districts: [...location.districts] },
     split,
     notes: local.notes,
-    ...(split && asksForDistrict(targeting) && targeting.congress !== 'senate'
+    ...(split && asksForDistrict(targeting)
       ? { choices: districtChoices(congress, location, where.lang ?? snapshot.campaign.settings.locale) }
       : {}),
   };

@@ -153,6 +153,16 @@ describe('POST /api/campaigns/:id/calls', () => {
     assert.equal(wakes.length, 0);
   });
 
+  test('a Senate campaign does not ask a caller in a split ZIP for a district it never dials', async () => {
+    await createCampaign(store.db, CampaignInput.parse({ id: 'senate-only', name: 'Senate', targets: { congress: 'senate', split: 'ask' } }));
+    const lookup = await (await app.request('/api/campaigns/senate-only/targets?zip=43215')).json();
+    assert.equal(lookup.choices, undefined);
+    const response = await app.request('/api/campaigns/senate-only/calls', json({ phone: '+18025550142', zip: '43215' }));
+    assert.equal(response.status, 201);
+    const { call } = await response.json();
+    assert.deepEqual(call.targets.map((t: { state: string }) => t.state), ['OH', 'OH']);
+  });
+
   test('a paused campaign places no calls; an archived one says it has ended', async () => {
     const input = (id: string, status: string) => CampaignInput.parse({ id, name: id, status, targets: { custom: [{ name: 'Office', phone: '+12025550143' }] } });
     await createCampaign(store.db, input('paused-one', 'paused'));
