@@ -50,6 +50,21 @@ const phoneConstants = [
   [/\boptions\.(extended|fromCountry)\b/g, 'undefined'],
 ];
 
+/**
+ * Functions of libphonenumber-js written out longer than the embed needs, by file: metadata.js's
+ * `getType` is a `switch` over the type names, which the same names in a list index as well; its
+ * `setVersion` sets flags that `phoneConstants` folded away (and `v4`, which nothing reads).
+ */
+const phoneRewrites = {
+  'metadata.js': [
+    [/function setVersion\(metadata\) \{\n[^]*?\n\}/, 'function setVersion() {}'],
+    [
+      /function getType\(types, type\) \{\n\tswitch[^]*?\n\}\n/,
+      "const TYPES = ['FIXED_LINE', 'MOBILE', 'TOLL_FREE', 'PREMIUM_RATE', 'PERSONAL_NUMBER', 'VOICEMAIL', 'UAN', 'PAGER', 'VOIP', 'SHARED_COST']\nfunction getType(types, type) { return types[TYPES.indexOf(type)] }\n",
+    ],
+  ],
+};
+
 /** Methods of libphonenumber-js's classes that phone.ts never reaches (terser keeps every class method). */
 const phoneUnusedMethods = {
   'PhoneNumber.js': ['setExt', 'getPossibleCountries', 'isPossible', 'isNonGeographic', 'isEqual', 'getType', 'getURI'],
@@ -62,6 +77,8 @@ const phoneUnusedMethods = {
     'defaultIDDPrefix',
     'nationalPrefixIsMandatoryWhenFormattingInNationalFormat',
     'usesNationalPrefix',
+    // Only format.js's formatExtension reads it, for a number with an extension: the embed parses none.
+    'ext',
   ],
 };
 
@@ -95,7 +112,7 @@ function phoneModules() {
       if (!file(id)) return null;
       let out = code;
       for (const [start, end] of [...cuts(this.parse(code), phoneUnusedMethods[file(id)])].reverse()) out = out.slice(0, start) + out.slice(end);
-      for (const [pattern, value] of phoneConstants) out = out.replace(pattern, value);
+      for (const [pattern, value] of [...phoneConstants, ...(phoneRewrites[file(id)] ?? [])]) out = out.replace(pattern, value);
       return { code: out, map: null };
     },
   };

@@ -667,11 +667,12 @@ export class CallPower extends LitElement {
     if (!snapshot || snapshot.status === 'queued') return s.placing;
     const { phase } = snapshot;
     const target = this.#activeTarget();
-    const status = target && this.#legOf(target)?.status;
+    const leg = target && this.#legOf(target);
+    const status = leg?.status;
     // A leg that ended reads as it did until the phone moves on (to the outcome question, or the next office).
     const talking = status === 'in-progress' || answered(status);
-    const key = phase === 'calling' ? 'ringingYou' : phase === 'office' ? (talking ? 'legTalking' : 'legRinging') : (phase as StringKey);
-    return format(s[key] ?? '', { name: target && `${target.title} ${target.name}`, phone: this.#phoneDisplay });
+    const key = phase === 'calling' ? 'ringingYou' : phase === 'office' ? (talking ? 'legTalking' : leg?.attempt ? 'legTrying' : 'legRinging') : (phase as StringKey);
+    return format(s[key] ?? '', { name: target && `${target.title} ${target.name}`, phone: this.#phoneDisplay, office: leg?.office });
   }
 
   #renderField(field: 'phone' | 'zip', s: Strings, hint?: string) {

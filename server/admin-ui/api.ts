@@ -227,7 +227,7 @@ export class AdminApi {
   }
 
   /** The CSV as a Blob (a link cannot carry the token). */
-  async csv(id: string, kind: 'targets' | 'calls', range: StatsRange = {}): Promise<{ blob: Blob; filename: string }> {
+  async csv(id: string, kind: 'targets' | 'offices' | 'calls', range: StatsRange = {}): Promise<{ blob: Blob; filename: string }> {
     const response = await request(`/api/admin/campaigns/${encodeURIComponent(id)}/stats/${kind}.csv${query(range)}`, { token: this.token });
     const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `${id}-${kind}.csv`;
     return { blob: await response.blob(), filename };

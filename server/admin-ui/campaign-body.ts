@@ -9,6 +9,7 @@ export const PROMPT_LABELS: Record<keyof Prompts, string> = {
   targetIntro: 'Before each office',
   between: 'Between calls',
   unreachable: 'Office busy or unreachable',
+  tryingOffice: 'Trying the member’s next office ({office})',
   askOutcome: 'How did it go? (after an office answered)',
   thanks: 'Thank you (after the last call)',
   offerAgain: 'Offer to call again',
@@ -97,6 +98,8 @@ export function campaignBody(data: FormData, rows: Row[], translations: Settings
     translations: Object.keys(translated).length ? translated : null,
     pressOneGate: data.has('pressOneGate'),
     askOutcome: data.has('askOutcome'),
+    fallbackOffices: text('fallbackOffices') ? Number(text('fallbackOffices')) : 1,
+    preferAnsweringOffices: data.has('preferAnsweringOffices'),
     limits: numbers('limits', LIMITS.map(([key]) => key)),
     callAgain: data.has('callAgain')
       ? { ...numbers('callAgain', ['from', 'to', 'everyDays']), ...(days.length ? { days } : {}), ...(text('callAgain.timeZone') ? { timeZone: text('callAgain.timeZone') } : {}) }

@@ -256,6 +256,16 @@ export class CampaignForm extends LitElement {
           hint: 'Keeps voicemail and strangers who answer away from the offices.',
         })}
         ${checkbox('askOutcome', 'Ask how it went after each office that answered', s?.askOutcome ?? true, { hint: 'Spoke to someone, left a voicemail, or no one: shown per office in the stats.' })}
+        ${input('fallbackOffices', 'Other offices to try when one is busy or does not answer', s?.fallbackOffices ?? 1, {
+          type: 'number',
+          min: 0,
+          max: 5,
+          hint: 'A member’s district offices, then Washington, before the next member; 0: none. Default 1.',
+          error: error('fallbackOffices'),
+        })}
+        ${checkbox('preferAnsweringOffices', 'Try offices that have not been answering last', s?.preferAnsweringOffices ?? true, {
+          hint: 'An office that missed at least half of its calls in the last 15 minutes is dialed after the member’s other offices.',
+        })}
         ${checkbox('callAgain', 'Offer to call supporters again', this.callAgain, {
           hint: 'On the schedule below, in the time zone of the office they call unless one is set.',
           onChange: (event) => (this.callAgain = (event.target as HTMLInputElement).checked),

@@ -124,7 +124,7 @@ export class CampaignStats extends LitElement {
     this.sortKey = key;
   }
 
-  async #download(kind: 'targets' | 'calls') {
+  async #download(kind: 'targets' | 'offices' | 'calls') {
     this.notice = 'Preparing the download…';
     try {
       const { blob, filename } = await this.api.csv(this.campaignId, kind, this.range);
@@ -209,6 +209,7 @@ export class CampaignStats extends LitElement {
         </table>
       </div>
       <p class="hint">Spoke to someone, voicemail and no one are what supporters reported after an office answered (since the start).</p>
+      ${officesTable(stats.targets)}
       ${breakdown(
         'Referral codes',
         ['Code'],
@@ -221,11 +222,44 @@ export class CampaignStats extends LitElement {
       )}
       <div class="actions">
         <button type="button" class="secondary" @click=${() => this.#download('targets')}>Download per-office CSV</button>
+        <button type="button" class="secondary" @click=${() => this.#download('offices')}>Download office numbers CSV</button>
         <button type="button" class="secondary" @click=${() => this.#download('calls')}>Download call log CSV</button>
         <span role="status" aria-live="polite">${this.notice}</span>
       </div>
     `;
   }
+}
+
+/**
+ * Each number dialed for members that had more than one tried (a busy or unanswered office is followed
+ * by the member's next one), since the start: which of their offices answer.
+ */
+function officesTable(targets: TargetStats[]) {
+  const rows = targets.filter((t) => t.offices.length > 1).flatMap((t) => t.offices.map((o) => ({ name: t.name, ...o })));
+  if (!rows.length) return nothing;
+  return html`
+    <h3>Per office number</h3>
+    <div class="scroll" tabindex="0" role="region" aria-label="Per office number">
+      <table id="offices" aria-label="Per office number">
+        <thead>
+          <tr>
+            ${['Member', 'Office', 'Number', 'Dialed', 'Connections', 'Busy', 'No answer'].map((column) => html`<th scope="col">${column}</th>`)}
+          </tr>
+        </thead>
+        <tbody>
+          ${rows.map(
+            (o) => html`<tr>
+              <th scope="row">${o.name}</th>
+              <td class="text">${o.office ?? 'main office'}</td>
+              <td class="text">${o.phone}</td>
+              ${[o.legs, o.completed, o.busy, o.noAnswer].map((n) => html`<td>${formatNumber(n)}</td>`)}
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+    <p class="hint">Offices a member was dialed at, since the start: their first office, and those tried when it was busy or did not answer.</p>
+  `;
 }
 
 /** Calls and connections per referral code or metadata value, most calls first. */

@@ -1,6 +1,6 @@
 import type { Campaign } from '../campaigns/campaigns.ts';
 import { E164, type Prompts } from '../campaigns/settings.ts';
-import type { Target } from '../targets/target.ts';
+import { officeAt, type Target } from '../targets/target.ts';
 import type { Call } from './calls.ts';
 import { wordsIn } from '../campaigns/language.ts';
 import type { PhaseStep } from './phase.ts';
@@ -18,15 +18,19 @@ const VOICES: Record<Locale, SayAttributes> = {
 
 const GOODBYE: PhaseStep = { phase: 'goodbye' };
 
+/** The Dial results after which a target's next office is tried; `canceled` is the supporter skipping (*) or hanging up. */
+const FALLBACK_STATUSES = ['busy', 'no-answer', 'failed'];
+
 /** How long an office may ring before the Dial gives up, in seconds. */
 const OFFICE_RING_SECONDS = 30;
 /** Call-in: how many times we ask for a ZIP code or a district before giving up. */
 export const MAX_ATTEMPTS = 3;
 
-/** A step's TwiML, the leg it starts dialing (so the route can record that leg) or else the phase it starts. */
+/** A step's TwiML, the leg it starts dialing (and which of its offices) so the route can record it, or else the phase it starts. */
 export interface Step {
   twiml: string;
   dialing?: number;
+  attempt?: number;
   phase?: PhaseStep;
 }
 
@@ -144,13 +148,27 @@ export class CallFlow extends Speaker {
   }
 
   /**
-   * After target `position`'s leg: how did it go (if the office answered), then the next target or the
+   * Whether an office of target `position` that ended with `status` on `attempt` is followed by its next
+   * office: it was busy, did not answer or failed, and the campaign tries another (`fallbackOffices`).
+   */
+  fallsBack(position: number, attempt: number, status: string): boolean {
+    const tries = Math.min(this.campaign.settings.fallbackOffices ?? 1, this.#call.targets[position]!.fallbacks?.length ?? 0);
+    return attempt < tries && FALLBACK_STATUSES.includes(status);
+  }
+
+  /**
+   * After target `position`'s leg (on its office `attempt`): its next office if this one did not answer and
+   * it has one (see `fallsBack`); else how did it go (if the office answered), then the next target or the
    * end. `offer` is the call-again schedule to offer at the end, when the supporter has not taken it.
    */
-  afterLeg(position: number, status: string, offer?: string): Step {
+  afterLeg(position: number, status: string, offer?: string, attempt = 0): Step {
     const response = new TwimlResponse();
     const answered = status === 'completed' || status === 'answered';
     if (!answered) this.say(response, 'unreachable');
+    if (this.fallsBack(position, attempt, status)) {
+      this.say(response, 'tryingOffice', { office: officeAt(this.#call.targets[position]!, attempt + 1)!.office ?? '' });
+      return this.#dial(response, position, attempt + 1);
+    }
     if (answered && this.campaign.settings.askOutcome !== false) {
       // No key pressed: on to the same URL with no digits, so we learn when the question is over and the next dial starts.
       const action = `${this.#base}/legs/${position}/outcome`;
@@ -232,14 +250,18 @@ export class CallFlow extends Speaker {
     return this.#dial(response, 0);
   }
 
-  #dial(response: TwimlResponse, position: number): Step {
+  /** Dials target `position`'s office `attempt` (0: its first, introduced; a fallback's prompt is said before). */
+  #dial(response: TwimlResponse, position: number, attempt = 0): Step {
     const target = this.#call.targets[position]!;
-    this.say(response, 'targetIntro', {
-      title: spokenTitle(this.locale, target.title),
-      name: target.name,
-      office: target.office ? `, ${target.office}` : '',
-    });
-    const leg = `${this.#base}/legs/${position}`;
+    const office = officeAt(target, attempt)!;
+    if (!attempt) {
+      this.say(response, 'targetIntro', {
+        title: spokenTitle(this.locale, target.title),
+        name: target.name,
+        office: target.office ? `, ${target.office}` : '',
+      });
+    }
+    const leg = `${this.#base}/legs/${position}${attempt ? `/${attempt}` : ''}`;
     response
       .dial({ action: leg, method: 'POST', hangupOnStar: true, timeout: OFFICE_RING_SECONDS, callerId: this.#callerId })
       .number(
@@ -250,9 +272,9 @@ export class CallFlow extends Speaker {
           statusCallbackEvent: ['answered'],
           statusCallbackMethod: 'POST',
         },
-        target.phone,
+        office.phone,
       );
-    return { twiml: response.toString(), dialing: position };
+    return { twiml: response.toString(), dialing: position, attempt };
   }
 }
 

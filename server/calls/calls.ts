@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, eq, getTableColumns, inArray, isNull, lt, notInArray, or, type Placeholder, type SQL, sql, type WithSubquery } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, isNotNull, isNull, lt, notInArray, or, type Placeholder, type SQL, sql, type WithSubquery } from 'drizzle-orm';
 import { type AnyPgColumn, getTableConfig } from 'drizzle-orm/pg-core';
 import { type Campaign, findCampaign } from '../campaigns/campaigns.ts';
 import type { Db } from '../store/db.ts';
 import { prepared } from '../store/prepared.ts';
-import { calls, campaignHours, campaigns, legs, targetCounts, targetHours } from '../store/schema.ts';
-import { publicTarget, type Target } from '../targets/target.ts';
+import { calls, campaignHours, campaigns, legs, officeCounts, targetCounts, targetHours } from '../store/schema.ts';
+import { officeAt, publicTarget, type Target } from '../targets/target.ts';
 import { recordEvent, wantsEvent } from '../webhooks/events.ts';
 import { phaseColumns, type PhaseStep } from './phase.ts';
 
@@ -59,20 +59,20 @@ export async function findCallWithCampaign(db: Db, id: string): Promise<{ call: 
 }
 
 /**
- * A call with its campaign and whether its leg `position` has ended, in one read: a Dial action's replay
- * (Twilio retries) then needs no write at all.
+ * A call with its campaign and whether its leg `position` (on office `attempt`) has ended, in one read: a
+ * Dial action's replay (Twilio retries) then needs no write at all.
  */
-export async function findCallForDialAction(db: Db, id: string, position: number): Promise<{ call: Call; campaign: Campaign; legEnded: boolean } | undefined> {
+export async function findCallForDialAction(db: Db, id: string, position: number, attempt = 0): Promise<{ call: Call; campaign: Campaign; legEnded: boolean } | undefined> {
   const statement = prepared(db, 'call_for_dial_action', (name) =>
     db
       .select({ call: calls, campaign: campaigns, legStatus: legs.status })
       .from(calls)
       .innerJoin(campaigns, eq(campaigns.id, calls.campaignId))
-      .leftJoin(legs, and(eq(legs.callId, calls.id), eq(legs.position, sql.placeholder('position'))))
+      .leftJoin(legs, and(eq(legs.callId, calls.id), eq(legs.position, sql.placeholder('position')), eq(legs.attempt, sql.placeholder('attempt'))))
       .where(eq(calls.id, sql.placeholder('id')))
       .prepare(name),
   );
-  const [found] = await statement.execute({ id, position });
+  const [found] = await statement.execute({ id, position, attempt });
   return found && { call: found.call, campaign: found.campaign, legEnded: found.legStatus !== null && !LIVE_LEG_STATUSES.includes(found.legStatus) };
 }
 
@@ -122,10 +122,16 @@ export async function setCallTargets(db: Db, id: string, values: { targets: Targ
 }
 
 export async function legsOf(db: Db, callId: string): Promise<Leg[]> {
-  return db.select().from(legs).where(eq(legs.callId, callId)).orderBy(asc(legs.position));
+  return db.select().from(legs).where(eq(legs.callId, callId)).orderBy(asc(legs.position), asc(legs.attempt));
 }
 
-/** The call as the widget and `GET /api/calls/:id` see it: no phone numbers, no internals. */
+/** Each target's latest leg (`legs` in order, as `legsOf` reads them): the office it is on, or ended at. */
+const latestLegs = (callLegs: Leg[]) => callLegs.filter((leg, i) => callLegs[i + 1]?.position !== leg.position);
+
+/**
+ * The call as the widget and `GET /api/calls/:id` see it: no phone numbers, no internals. One leg per
+ * target dialed, its latest office: a fallback office says which (`attempt`, `office`).
+ */
 export function callView(call: Call, callLegs: Leg[]) {
   const ended = isFinal(call.status);
   return {
@@ -135,14 +141,14 @@ export function callView(call: Call, callLegs: Leg[]) {
     phase: ended ? 'ended' : call.phase,
     ...(!ended && call.phaseLeg !== null ? { phaseLeg: call.phaseLeg } : {}),
     optedIn: call.optedIn,
-    legs: callLegs.map(legView),
+    legs: latestLegs(callLegs).map(legView),
     targets: call.targets.map(publicTarget),
     ...(call.errorCode ? { error: { code: call.errorCode, message: call.errorMessage } } : {}),
   };
 }
 export type CallView = ReturnType<typeof callView>;
 
-export const legView = ({ targetId, status, duration, outcome }: Leg) => ({ targetId, status, duration, outcome });
+export const legView = ({ targetId, status, duration, outcome, attempt, office }: Leg) => ({ targetId, status, duration, outcome, ...(attempt ? { attempt, office } : {}) });
 
 /** What a supporter says happened on a leg the office answered: by keypad (1, 2, 3) or in the widget. */
 export const OUTCOMES = ['spoke', 'voicemail', 'unavailable'] as const;
@@ -168,8 +174,8 @@ export async function recordOutcome(db: Db, call: Call, position: number, outcom
         .where(and(eq(targetCounts.campaignId, call.campaignId), eq(targetCounts.targetId, recorded.targetId)));
       return recorded;
     }
-    const [existing] = await tx.select().from(legs).where(and(eq(legs.callId, call.id), eq(legs.position, position)));
-    return existing?.outcome ? existing : undefined;
+    const [existing] = await tx.select().from(legs).where(and(eq(legs.callId, call.id), eq(legs.position, position), isNotNull(legs.outcome)));
+    return existing;
   });
 }
 
@@ -269,18 +275,19 @@ async function endCall(db: Db, id: string, end: (tx: Db) => Promise<Call | undef
 }
 
 /** The office picked up (the <Number> status callback). */
-export async function markLegAnswered(db: Db, callId: string, position: number): Promise<boolean> {
+export async function markLegAnswered(db: Db, callId: string, position: number, attempt = 0): Promise<boolean> {
   const updated = await db
     .update(legs)
     .set({ status: 'in-progress', updatedAt: sql`now()` })
-    .where(and(eq(legs.callId, callId), eq(legs.position, position), eq(legs.status, 'ringing')))
+    .where(and(eq(legs.callId, callId), eq(legs.position, position), eq(legs.attempt, attempt), eq(legs.status, 'ringing')))
     .returning({ callId: legs.callId });
   return updated.length > 0;
 }
 
-/** A leg a Dial action ended, with its DialCallStatus and DialCallDuration. */
+/** A leg a Dial action ended (target `position`, its office `attempt`), with its DialCallStatus and DialCallDuration. */
 export interface EndedLeg {
   position: number;
+  attempt?: number;
   status: DialCallStatus;
   duration: number;
 }
@@ -289,8 +296,9 @@ export interface EndedLeg {
 export interface StepWrites {
   /** The leg a Dial action ended. */
   finished?: EndedLeg;
-  /** The leg the step starts dialing. */
+  /** The leg the step starts dialing, and which of its target's offices (0: the first). */
   dialing?: number;
+  attempt?: number;
   /** The phase the step starts. */
   phase?: PhaseStep;
 }
@@ -316,7 +324,7 @@ export async function recordStep(db: Db, call: Call, step: StepWrites, campaign?
   // The event lists the call's legs as this one left them: record it, with its event, before the next is dialed.
   const recorded = await db.transaction(async (tx) => {
     const { recorded } = await writeStep(tx, call, { finished });
-    if (recorded) await recordEvent(tx, { type: 'leg.completed', call, position: finished.position, campaign: owner });
+    if (recorded) await recordEvent(tx, { type: 'leg.completed', call, position: finished.position, attempt: finished.attempt, campaign: owner });
     return recorded;
   });
   const { changed } = await writeStep(db, call, onwards);
@@ -334,14 +342,14 @@ export async function finishLeg(db: Db, call: Call, position: number, status: Di
 }
 
 /** Runs a step's writes as one statement (see `stepStatement`). */
-async function writeStep(db: Db, call: Call, { finished, dialing, phase }: StepWrites) {
+async function writeStep(db: Db, call: Call, { finished, dialing, attempt = 0, phase }: StepWrites) {
   if (!finished && dialing === undefined && !phase) return { recorded: false, changed: false };
   const [row] = await stepStatement(db, Boolean(finished), dialing !== undefined).execute({
     id: call.id,
     campaignId: call.campaignId,
     ...phaseColumns(phase),
     ...(finished && endedLeg(call, finished)),
-    ...(dialing !== undefined && { dialing, dialingTarget: call.targets[dialing]!.id }),
+    ...(dialing !== undefined && dialingLeg(call, dialing, attempt)),
   });
   const recorded = row!.recorded > 0;
   return { recorded, changed: recorded || row!.moved > 0 || dialing !== undefined };
@@ -350,9 +358,17 @@ async function writeStep(db: Db, call: Call, { finished, dialing, phase }: StepW
 /** The rollups' counters (see `tallies` in schema.ts), each bumped by what one ended leg adds to it. */
 const TALLIES = ['legs', 'completed', 'busy', 'noAnswer', 'failed', 'talkSeconds'] as const;
 
-/** The step statement's values for an ended leg: the leg, its target, and what it adds to each tally. */
-function endedLeg(call: Call, { position, status, duration }: EndedLeg) {
+/** The step statement's values for the leg it starts dialing: the target and the office. */
+function dialingLeg(call: Call, dialing: number, attempt: number) {
+  const target = call.targets[dialing]!;
+  const office = officeAt(target, attempt)!;
+  return { dialing, dialingAttempt: attempt, dialingTarget: target.id, dialingPhone: office.phone, dialingOffice: office.office ?? null };
+}
+
+/** The step statement's values for an ended leg: the leg, its target and office, and what it adds to each tally. */
+function endedLeg(call: Call, { position, attempt = 0, status, duration }: EndedLeg) {
   const target = call.targets[position]!;
+  const office = officeAt(target, attempt)!;
   const tallies: Record<(typeof TALLIES)[number], number> = {
     legs: 1,
     completed: status === 'completed' || status === 'answered' ? 1 : 0,
@@ -363,7 +379,7 @@ function endedLeg(call: Call, { position, status, duration }: EndedLeg) {
   };
   // Rollups by hour go by the hour the call started, so every leg of a call lands in the same one.
   const hour = startOfHour(call.createdAt).toISOString();
-  return { position, status, duration, targetId: target.id, targetName: target.name, hour, ...tallies };
+  return { position, attempt, status, duration, targetId: target.id, targetName: target.name, phone: office.phone, office: office.office ?? null, hour, ...tallies };
 }
 
 /**
@@ -380,11 +396,12 @@ function stepStatement(db: Db, finishing: boolean, dialing: boolean) {
     // change nothing, and every replay of the Dial action would queue behind the others. Two first
     // deliveries at once both try; ON CONFLICT's condition lets one of them record it.
     const live = sql.join(LIVE_LEG_STATUSES.map((status) => sql`${status}`), sql`, `);
+    const column = (name: keyof typeof legs.$inferSelect) => sql.identifier(legs[name].name);
     const recorded = db.$with('recorded', { position: legs.position }).as(
-      sql`insert into ${legs} (${sql.identifier(legs.callId.name)}, ${sql.identifier(legs.position.name)}, ${sql.identifier(legs.campaignId.name)}, ${sql.identifier(legs.targetId.name)}, ${sql.identifier(legs.status.name)}, ${sql.identifier(legs.duration.name)})
-        select ${p('id')}, ${p('position')}, ${p('campaignId')}, ${p('targetId')}, ${p('status')}, ${p('duration')}
-        where not exists (select 1 from ${legs} where ${legs.callId} = ${p('id')} and ${legs.position} = ${p('position')} and ${legs.status} not in (${live}))
-        on conflict (${sql.identifier(legs.callId.name)}, ${sql.identifier(legs.position.name)}) do update
+      sql`insert into ${legs} (${sql.join((['callId', 'position', 'attempt', 'campaignId', 'targetId', 'phone', 'office', 'status', 'duration'] as const).map(column), sql`, `)})
+        select ${p('id')}, ${p('position')}, ${p('attempt')}, ${p('campaignId')}, ${p('targetId')}, ${p('phone')}, ${p('office')}, ${p('status')}, ${p('duration')}
+        where not exists (select 1 from ${legs} where ${legs.callId} = ${p('id')} and ${legs.position} = ${p('position')} and ${legs.attempt} = ${p('attempt')} and ${legs.status} not in (${live}))
+        on conflict (${column('callId')}, ${column('position')}, ${column('attempt')}) do update
           set ${sql.identifier(legs.status.name)} = excluded.${sql.identifier(legs.status.name)}, ${sql.identifier(legs.duration.name)} = excluded.${sql.identifier(legs.duration.name)}, ${sql.identifier(legs.updatedAt.name)} = now()
           where ${legs.status} in (${live})
         returning ${legs.position}`,
@@ -392,13 +409,23 @@ function stepStatement(db: Db, finishing: boolean, dialing: boolean) {
     const hour = sql`${p('hour')}::timestamptz`;
     const tallied = [
       db.$with('target_tallied', {}).as(addTo(targetCounts, { campaignId: p('campaignId'), targetId: p('targetId'), name: p('targetName') }, recorded)),
+      db.$with('office_tallied', {}).as(addTo(officeCounts, { campaignId: p('campaignId'), targetId: p('targetId'), phone: p('phone'), office: p('office') }, recorded)),
       db.$with('target_hour_tallied', {}).as(addTo(targetHours, { campaignId: p('campaignId'), hour, targetId: p('targetId') }, recorded)),
       db.$with('campaign_hour_tallied', {}).as(addTo(campaignHours, { campaignId: p('campaignId'), hour }, recorded)),
     ];
     const started = db.$with('started').as(
       db
         .insert(legs)
-        .values({ callId: p('id'), position: p('dialing'), campaignId: p('campaignId'), targetId: p('dialingTarget'), status: 'ringing' })
+        .values({
+          callId: p('id'),
+          position: p('dialing'),
+          attempt: p('dialingAttempt'),
+          campaignId: p('campaignId'),
+          targetId: p('dialingTarget'),
+          phone: p('dialingPhone'),
+          office: p('dialingOffice'),
+          status: 'ringing',
+        })
         .onConflictDoNothing(),
     );
     const onwards = lt(calls.phaseRank, p('rank'));
@@ -430,7 +457,7 @@ function stepStatement(db: Db, finishing: boolean, dialing: boolean) {
  * Adds the leg `recorded` returns, if it returns one, to a rollup's row for `key` (made at zero if need be),
  * by the step's placeholders named after the tallies.
  */
-function addTo(rollup: typeof targetCounts | typeof targetHours | typeof campaignHours, key: Record<string, SQL | Placeholder>, recorded: WithSubquery): SQL {
+function addTo(rollup: typeof targetCounts | typeof officeCounts | typeof targetHours | typeof campaignHours, key: Record<string, SQL | Placeholder>, recorded: WithSubquery): SQL {
   const columns: Record<string, AnyPgColumn> = getTableColumns(rollup);
   const named = (keys: readonly string[]) => sql.join(keys.map((key) => sql.identifier(columns[key]!.name)), sql`, `);
   const row = getTableConfig(rollup).primaryKeys[0]!.columns.map((column) => sql.identifier(column.name));

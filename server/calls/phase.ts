@@ -1,3 +1,5 @@
+import { MAX_FALLBACK_OFFICES } from '../campaigns/settings.ts';
+
 /**
  * What the phone is doing, as the widget shows it: `calling` (ringing the supporter), `gate` (the intro
  * and "press 1", or call-in's questions), `office` (dialing or talking to office `leg`), `outcome` (asked how
@@ -5,18 +7,21 @@
  */
 export type Phase = 'calling' | 'gate' | 'office' | 'outcome' | 'offer' | 'goodbye' | 'ended';
 
-/** A phase a TwiML step starts. */
-export type PhaseStep = { phase: 'gate' | 'offer' | 'goodbye' } | { phase: 'office' | 'outcome'; leg: number };
+/** A phase a TwiML step starts; `attempt` is which of the target's offices is dialed (0: its first). */
+export type PhaseStep = { phase: 'gate' | 'offer' | 'goodbye' } | { phase: 'office' | 'outcome'; leg: number; attempt?: number };
 
-/** Later in the call is higher: each office, then its outcome question, between the gate and the offer. */
+/** Ranks per target: each of its offices in turn, then its outcome question. */
+const PER_TARGET = MAX_FALLBACK_OFFICES + 2;
+
+/** Later in the call is higher: each target's offices, then its outcome question, between the gate and the offer. */
 function rank(step: PhaseStep): number {
   switch (step.phase) {
     case 'gate':
       return 1;
     case 'office':
-      return 2 + 2 * step.leg;
+      return 2 + PER_TARGET * step.leg + (step.attempt ?? 0);
     case 'outcome':
-      return 3 + 2 * step.leg;
+      return 2 + PER_TARGET * step.leg + PER_TARGET - 1;
     case 'offer':
       return 1_000_000;
     case 'goodbye':

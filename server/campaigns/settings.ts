@@ -3,6 +3,9 @@ import { WebhookSettings } from '../webhooks/settings.ts';
 
 const text = (max: number) => z.string().trim().max(max);
 
+/** The most offices tried after a target's first: each attempt has a phase rank of its own (calls/phase.ts). */
+export const MAX_FALLBACK_OFFICES = 5;
+
 export const E164 = z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 number like +12025550123');
 
 /** Spoken prompts (text-to-speech). Variables: {campaign} {count} {title} {name} {office}. */
@@ -15,6 +18,8 @@ export const Prompts = z
     targetIntro: text(1000),
     between: text(1000),
     unreachable: text(1000),
+    /** Before dialing a target's next office, after one did not answer ({office}: its name). */
+    tryingOffice: text(1000),
     thanks: text(1000),
     /** Call-in: greeting, asking for the caller's ZIP code and, when it spans districts, for their district. */
     welcome: text(1000),
@@ -154,6 +159,13 @@ export const CampaignSettings = z.object({
   pressOneGate: z.boolean().default(true),
   /** After each office that answered, ask how it went (1 spoke to someone, 2 left a voicemail, 3 no one). */
   askOutcome: z.boolean().default(true),
+  /**
+   * When a member's office is busy, does not answer or fails, how many of their other offices (district
+   * offices, then Washington) to try before the next target; 0 turns it off. Not for the campaign's own list.
+   */
+  fallbackOffices: z.number().int().min(0).max(MAX_FALLBACK_OFFICES).default(1),
+  /** Of a member's offices, try those that mostly did not answer in the last 15 minutes last. */
+  preferAnsweringOffices: z.boolean().default(true),
   /** Offer to call supporters again on this schedule (unset: not offered). */
   callAgain: CallAgain.optional(),
   /** The number supporters see calling them: one of the account's numbers (unset: TWILIO_CALLER_ID). */

@@ -2,6 +2,7 @@ import type { Campaign } from '../campaigns/campaigns.ts';
 import { Limits } from '../campaigns/settings.ts';
 import { ApiError } from '../errors.ts';
 import type { Db } from '../store/db.ts';
+import { planOffices } from '../targets/offices.ts';
 import type { Target } from '../targets/target.ts';
 import type { Blocklist } from './blocklist.ts';
 import type { Client } from './client-ip.ts';
@@ -46,7 +47,8 @@ function officeWindows(campaign: Campaign, targets: readonly Target[]): Window[]
 /**
  * Decides whether a call may be placed, and counts it only if so: blocklists first (403), then the
  * caller's, the client address's and the campaign's limits (429 with Retry-After), and each office's
- * hourly cap (an office over it is left out; 429 when that leaves nobody). Returns the targets to dial.
+ * hourly cap (an office over it is left out; 429 when that leaves nobody). Returns the targets to dial,
+ * with the offices to try for each (targets/offices.ts).
  * Refused attempts count against no budget, so an attacker replaying a refused number cannot keep the
  * campaign full or lock a stranger's number out. Limits count in the store, so they hold across
  * processes.
@@ -84,7 +86,7 @@ export async function admitCall(db: Db, blocklist: Blocklist, { campaign, phoneH
     },
   ];
   const reservation = await reserve(db, caller, officeWindows(campaign, targets));
-  if (reservation.admitted) return targets.filter((_, i) => reservation.each[i]!.counted);
+  if (reservation.admitted) return planOffices(db, campaign, targets.filter((_, i) => reservation.each[i]!.counted));
   const over = reservation.all.map((usage, i) => ({ usage, window: caller[i]! })).filter(({ usage }) => full(usage));
   if (over.length) {
     const worst = over.reduce((a, b) => (b.usage.resetIn > a.usage.resetIn ? b : a));
@@ -98,7 +100,7 @@ export async function capOffices(db: Db, campaign: Campaign, targets: readonly T
   if (!targets.length) return [];
   const { admitted, each } = await reserve(db, [], officeWindows(campaign, targets));
   if (!admitted) throw officesFull(each);
-  return targets.filter((_, i) => each[i]!.counted);
+  return planOffices(db, campaign, targets.filter((_, i) => each[i]!.counted));
 }
 
 function officesFull(offices: Usage[]): ApiError {

@@ -15,7 +15,7 @@ import {
 import type { AppDeps } from '../deps.ts';
 import type { Db } from '../store/db.ts';
 import { campaigns } from '../store/schema.ts';
-import { callLogCsv, targetsCsv } from '../stats/csv.ts';
+import { callLogCsv, officesCsv, targetsCsv } from '../stats/csv.ts';
 import { campaignStats, StatsQuery } from '../stats/stats.ts';
 import { validate } from '../validate.ts';
 import { maskedCampaign } from '../webhooks/secret.ts';
@@ -107,6 +107,12 @@ export function adminRoutes({ store: { db }, log, config }: AppDeps) {
       const query = c.req.valid('query');
       const stats = await campaignStats(db, campaign.id, query);
       return csvDownload(c, `${campaign.id}-targets${rangeSuffix(query)}.csv`, targetsCsv(stats));
+    })
+
+    .get('/campaigns/:id/stats/offices.csv', async (c) => {
+      const campaign = await requireCampaign(db, c.req.param('id'));
+      const stats = await campaignStats(db, campaign.id, StatsQuery.parse({}));
+      return csvDownload(c, `${campaign.id}-offices.csv`, officesCsv(stats));
     })
 
     .get('/campaigns/:id/stats/calls.csv', validate('query', StatsQuery), async (c) => {

@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { type Context, type Env, Hono } from 'hono';
 import { z } from 'zod';
 import { type Campaign, campaignWithList, findCampaignByCallIn } from '../campaigns/campaigns.ts';
 import { CallFlow, campaignMessage, hangupTwiml, type Step } from '../calls/call-flow.ts';
@@ -25,7 +25,7 @@ import { hashPhone, normalizePhone } from '../phone.ts';
 import { isOptedIn, optIn, optOut, scheduleDescription } from '../supporters/supporters.ts';
 import { asksForDistrict, candidateRepresentatives, locate, needsLocation, resolveTargets } from '../targets/resolve.ts';
 import { admitCall, capOffices } from '../limits/admission.ts';
-import type { Target } from '../targets/target.ts';
+import { officeAt, type Target } from '../targets/target.ts';
 import { INTEGER_MAX, validateTwilio, wholeNumber } from '../validate.ts';
 
 const xml = (c: Context, twiml: string) => c.body(twiml, 200, { 'Content-Type': 'text/xml; charset=utf-8' });
@@ -75,9 +75,9 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
    * Records what a step does (the leg it starts dialing, its phase and, for a Dial action, the leg that
    * ended: `campaign` is the call's), then answers with its TwiML.
    */
-  const step = async (c: Context, call: Call, { twiml, dialing, phase }: Step, finished?: EndedLeg, campaign?: Campaign) => {
-    const now = dialing === undefined ? phase : { phase: 'office' as const, leg: dialing };
-    if ((await recordStep(db, call, { finished, dialing, phase: now }, campaign)).changed) notifier.changed(call.id);
+  const step = async (c: Context, call: Call, { twiml, dialing, attempt, phase }: Step, finished?: EndedLeg, campaign?: Campaign) => {
+    const now = dialing === undefined ? phase : { phase: 'office' as const, leg: dialing, attempt };
+    if ((await recordStep(db, call, { finished, dialing, attempt, phase: now }, campaign)).changed) notifier.changed(call.id);
     return xml(c, twiml);
   };
   /** Offices within their hourly cap, or undefined when none is. */
@@ -95,6 +95,33 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
     return (await isOptedIn(db, campaign.id, call.phoneHash)) ? undefined : scheduleDescription(campaign, call.targets, flow.language);
   };
   const attempt = (c: Context) => Math.max(1, Math.min(10, Number(c.req.query('attempt')) || 1));
+  /**
+   * A Dial action: records target `n`'s leg on its office `rawAttempt` once, then dials its next office
+   * or moves on. A leg already ended was recorded by an earlier delivery: only the step onwards is left.
+   */
+  const dialAction = async (c: Context<Env, string, { out: { form: z.output<typeof DialResult> } }>, rawAttempt: string) => {
+    const n = wholeNumber(c.req.param('n')!, INTEGER_MAX);
+    const office = Number(rawAttempt);
+    const found = n === undefined ? undefined : await findCallForDialAction(db, c.req.param('id')!, n, office);
+    const target = found && n !== undefined ? found.call.targets[n] : undefined;
+    if (!found || n === undefined || !target || !officeAt(target, office)) return xml(c, hangupTwiml());
+    const { call, campaign, legEnded } = found;
+    const callFlow = flow(c, call, campaign);
+    const { DialCallStatus: status, DialCallDuration: duration } = c.req.valid('form');
+    // The call-again offer is read only when the call may be moving on from its last target.
+    const offered = callFlow.fallsBack(n, office, status) ? undefined : await offer({ call, campaign, flow: callFlow }, n);
+    const next = callFlow.afterLeg(n, status, offered, office);
+    return step(c, call, next, legEnded ? undefined : { position: n, attempt: office, status, duration }, campaign);
+  };
+  /** The office of target `n` on attempt `office` picked up (its <Number> status callback). */
+  const legAnswered = async (c: Context<Env, string, { out: { form: z.output<typeof LegStatus> } }>, office: number) => {
+    const id = c.req.param('id')!;
+    const n = wholeNumber(c.req.param('n')!, INTEGER_MAX);
+    if (c.req.valid('form').CallStatus === 'in-progress' && n !== undefined && (await markLegAnswered(db, id, n, office))) {
+      notifier.changed(id);
+    }
+    return c.body(null, 204);
+  };
 
   return new Hono()
     .use(twilioSignature({ authToken: config.twilio.authToken, publicUrl: config.publicUrl }))
@@ -118,17 +145,9 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       return step(c, call, found.flow.gate(Digits, confirming ? scheduleDescription(campaign, call.targets, found.flow.language) : undefined));
     })
 
-    .post('/calls/:id/legs/:n', validateTwilio(DialResult), async (c) => {
-      const n = wholeNumber(c.req.param('n'), INTEGER_MAX);
-      const found = n === undefined ? undefined : await findCallForDialAction(db, c.req.param('id'), n);
-      if (!found || n === undefined || n >= found.call.targets.length) return xml(c, hangupTwiml());
-      const { call, campaign, legEnded } = found;
-      const callFlow = flow(c, call, campaign);
-      const { DialCallStatus: status, DialCallDuration: duration } = c.req.valid('form');
-      const next = callFlow.afterLeg(n, status, await offer({ call, campaign, flow: callFlow }, n));
-      // A leg already ended was recorded by an earlier delivery of this Dial action: only the step onwards is left.
-      return step(c, call, next, legEnded ? undefined : { position: n, status, duration }, campaign);
-    })
+    .post('/calls/:id/legs/:n', validateTwilio(DialResult), (c) => dialAction(c, '0'))
+    // A target's next office, after one did not answer: `attempt` counts its offices from 1.
+    .post('/calls/:id/legs/:n/:attempt{[1-9]}', validateTwilio(DialResult), (c) => dialAction(c, c.req.param('attempt')))
 
     .post('/calls/:id/legs/:n/outcome', validateTwilio(GatherResult), async (c) => {
       const found = await load(c, c.req.param('id'));
@@ -162,14 +181,8 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       return step(c, call, found.flow.afterOffer(Digits, scheduleDescription(campaign, call.targets, found.flow.language) ?? ''));
     })
 
-    .post('/calls/:id/legs/:n/status', validateTwilio(LegStatus), async (c) => {
-      const id = c.req.param('id');
-      const n = wholeNumber(c.req.param('n'), INTEGER_MAX);
-      if (c.req.valid('form').CallStatus === 'in-progress' && n !== undefined && (await markLegAnswered(db, id, n))) {
-        notifier.changed(id);
-      }
-      return c.body(null, 204);
-    })
+    .post('/calls/:id/legs/:n/status', validateTwilio(LegStatus), (c) => legAnswered(c, 0))
+    .post('/calls/:id/legs/:n/:attempt{[1-9]}/status', validateTwilio(LegStatus), (c) => legAnswered(c, Number(c.req.param('attempt'))))
 
     .post('/calls/:id/status', validateTwilio(StatusCallback), async (c) => {
       const id = c.req.param('id');

@@ -52,6 +52,17 @@ export function targetsCsv({ targets }: CampaignStats): string {
   return csv(rows, TARGET_COLUMNS);
 }
 
+const OFFICE_COLUMNS = ['target_id', 'name', 'office_phone', 'office', 'legs', 'completed', 'busy', 'no_answer', 'failed', 'canceled'];
+
+/**
+ * Each target's offices (all time), as downloaded: how often each was dialed and answered, busy or did
+ * not answer. Office numbers are public ones; never a supporter's.
+ */
+export function officesCsv({ targets }: CampaignStats): string {
+  const rows = targets.flatMap((t) => t.offices.map((o) => [t.id, t.name, o.phone, o.office ?? '', o.legs, o.completed, o.busy, o.noAnswer, o.failed, o.canceled]));
+  return csv(rows, OFFICE_COLUMNS);
+}
+
 const CALL_COLUMNS = [
   'call_id',
   'started_at',

@@ -1,8 +1,8 @@
-import { and, asc, count, eq, gte, lt, type SQL, sql, sum } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, lt, type SQL, sql, sum } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Db } from '../store/db.ts';
-import { calls, campaignHours, customTargets, targetCounts, targetHours } from '../store/schema.ts';
+import { calls, campaignHours, customTargets, officeCounts, targetCounts, targetHours } from '../store/schema.ts';
 
 /** A real day of the calendar. Not year 0: JavaScript reads it as 1 BC, PostgreSQL refuses it. */
 const isDate = (value: string) =>
@@ -53,6 +53,13 @@ export interface TargetStats extends Tallies {
   name: string;
   /** What supporters reported after this office answered (all time: reports are not kept by hour). */
   outcomes: { spoke: number; voicemail: number; unavailable: number };
+  /** Each of the target's offices dialed (its first, and those tried when one did not answer), all time, most reached first. */
+  offices: OfficeStats[];
+}
+export interface OfficeStats extends Tallies {
+  /** The office's public number, and its name unless it is the target's main office. */
+  phone: string;
+  office: string | null;
 }
 export interface CallTallies {
   calls: number;
@@ -119,7 +126,7 @@ export async function campaignStats(db: Db, campaignId: string, query: StatsQuer
   const range = hourRange(query);
   const filtered = Boolean(range.from || range.until);
   const started = sql`date_bin('1 hour', ${calls.createdAt}, timestamptz '2000-01-01 00:00Z')`;
-  const [callHours, legHours, targetRows, listed, outcomes, refs, meta] = await Promise.all([
+  const [callHours, legHours, targetRows, listed, outcomes, officeRows, refs, meta] = await Promise.all([
     db
       .select({
         hour: hourOf(started),
@@ -147,16 +154,35 @@ export async function campaignStats(db: Db, campaignId: string, query: StatsQuer
       .select({ id: targetCounts.targetId, spoke: targetCounts.spoke, voicemail: targetCounts.voicemail, unavailable: targetCounts.unavailable })
       .from(targetCounts)
       .where(eq(targetCounts.campaignId, campaignId)),
+    db
+      .select({
+        id: officeCounts.targetId,
+        phone: officeCounts.phone,
+        office: officeCounts.office,
+        legs: officeCounts.legs,
+        completed: officeCounts.completed,
+        busy: officeCounts.busy,
+        noAnswer: officeCounts.noAnswer,
+        failed: officeCounts.failed,
+        talkSeconds: officeCounts.talkSeconds,
+      })
+      .from(officeCounts)
+      .where(eq(officeCounts.campaignId, campaignId))
+      .orderBy(desc(officeCounts.completed), desc(officeCounts.legs), officeCounts.phone),
     refCounts(db, campaignId, undefined, { range }),
     metaCounts(db, campaignId, range),
   ]);
   const reported = new Map(outcomes.map(({ id, ...counts }) => [id, counts]));
+  const offices = new Map<string, OfficeStats[]>();
+  for (const { id, phone, office, ...counters } of officeRows) offices.set(id, [...(offices.get(id) ?? []), { phone, office, ...tallies(counters) }]);
 
   const targets = new Map<string, TargetStats>();
   const noOutcomes = { spoke: 0, voicemail: 0, unavailable: 0 };
-  for (const row of targetRows) targets.set(row.id, { id: row.id, name: listed.get(row.id) ?? row.id, ...tallies(row), outcomes: reported.get(row.id) ?? noOutcomes });
+  for (const row of targetRows) {
+    targets.set(row.id, { id: row.id, name: listed.get(row.id) ?? row.id, ...tallies(row), outcomes: reported.get(row.id) ?? noOutcomes, offices: offices.get(row.id) ?? [] });
+  }
   // The campaign's own offices show even before anyone reached them.
-  for (const [id, name] of listed.custom) if (!targets.has(id)) targets.set(id, { id, name, ...tallies(zero), outcomes: noOutcomes });
+  for (const [id, name] of listed.custom) if (!targets.has(id)) targets.set(id, { id, name, ...tallies(zero), outcomes: noOutcomes, offices: [] });
   const ordered = [...targets.values()].sort((a, b) => b.completed - a.completed || b.legs - a.legs || a.name.localeCompare(b.name));
 
   const perHour = new Map<string, Bucket & { hour: string; date: string }>();

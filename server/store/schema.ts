@@ -117,7 +117,7 @@ export const calls = pgTable(
   ],
 );
 
-/** One target dialed within a call. */
+/** One office dialed within a call: a target's first office (attempt 0), or one it fell back to when that did not answer. */
 export const legs = pgTable(
   'legs',
   {
@@ -125,8 +125,13 @@ export const legs = pgTable(
       .notNull()
       .references(() => calls.id, { onDelete: 'cascade' }),
     position: integer('position').notNull(),
+    /** 0 for the target's first office; 1, 2… for the offices tried after one was busy or did not answer. */
+    attempt: integer('attempt').notNull().default(0),
     campaignId: text('campaign_id').notNull(),
     targetId: text('target_id').notNull(),
+    /** The office's number (a public one, never a supporter's) and its name, when it has one ("district office in Burlington"). */
+    phone: text('phone'),
+    office: text('office'),
     /** `ringing`/`in-progress` while dialing, then Twilio's DialCallStatus. */
     status: text('status').notNull(),
     duration: integer('duration'),
@@ -135,7 +140,12 @@ export const legs = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [primaryKey({ columns: [t.callId, t.position] }), index('legs_campaign_target_idx').on(t.campaignId, t.targetId)],
+  (t) => [
+    primaryKey({ columns: [t.callId, t.position, t.attempt] }),
+    index('legs_campaign_target_idx').on(t.campaignId, t.targetId),
+    // Each office's recent answers, across campaigns: offices that keep not answering are tried later (targets/offices.ts).
+    index('legs_phone_recent_idx').on(t.phone, t.createdAt),
+  ],
 );
 
 /**
@@ -157,6 +167,21 @@ export const targetCounts = pgTable(
     unavailable: integer('unavailable').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.targetId] })],
+);
+
+/** Per-office tallies (a target's offices, by number), bumped with `targetCounts`: which offices answer. */
+export const officeCounts = pgTable(
+  'office_counts',
+  {
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    targetId: text('target_id').notNull(),
+    phone: text('phone').notNull(),
+    office: text('office'),
+    ...tallies(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.targetId, t.phone] })],
 );
 
 /**

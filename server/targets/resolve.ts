@@ -7,7 +7,7 @@ import { ordinal } from '../congress/ordinal.ts';
 import { stateName } from '../congress/states.ts';
 import { ApiError } from '../errors.ts';
 import { seededShuffle } from './order.ts';
-import type { Target } from './target.ts';
+import type { Office, Target } from './target.ts';
 
 /** The Capitol switchboard: it transfers to any member's office when we have no direct number. */
 export const CAPITOL_SWITCHBOARD = '+12022243121';
@@ -39,8 +39,19 @@ export interface Where {
 
 const invalidZip = (message: string) => new ApiError(422, 'invalid_zip', message, 'zip');
 
+/**
+ * A member as a target: the office the campaign dials first (Washington, or the first district office),
+ * with their other offices as `fallbacks` (district offices in the data's order, then Washington), which
+ * the call is planned with (targets/offices.ts).
+ */
 export function memberTarget(member: CongressMember, office: Targeting['office']): Target {
-  const local = office === 'district' ? member.offices[0] : undefined;
+  // Offices sharing a line (one number for two cities) are one office to try.
+  const districts = member.offices
+    .filter(({ phone }, i) => phone !== member.phone && member.offices.findIndex((other) => other.phone === phone) === i)
+    .map(({ city, phone }): Office => ({ phone, office: `district office in ${city}` }));
+  const washington = member.phone ? [{ phone: member.phone, office: 'Washington office' }] : [];
+  const [first, ...fallbacks] =
+    office === 'district' && districts.length ? [...districts, ...washington] : [{ phone: member.phone ?? CAPITOL_SWITCHBOARD }, ...districts];
   return {
     id: member.id,
     name: member.name,
@@ -48,8 +59,8 @@ export function memberTarget(member: CongressMember, office: Targeting['office']
     party: member.party,
     state: member.state,
     ...(member.district === null ? {} : { district: districtId(member.state, member.district) }),
-    phone: local?.phone ?? member.phone ?? CAPITOL_SWITCHBOARD,
-    ...(local ? { office: `district office in ${local.city}` } : {}),
+    ...first!,
+    ...(fallbacks.length ? { fallbacks } : {}),
   };
 }
 

@@ -23,7 +23,7 @@ export interface OptInReport {
  */
 export type EventInput =
   | { type: 'call.started' | 'call.completed'; call: Call; campaign?: Campaign }
-  | { type: 'leg.completed'; call: Call; position: number; campaign?: Campaign }
+  | { type: 'leg.completed'; call: Call; position: number; attempt?: number; campaign?: Campaign }
   /** `phone`: the number, if no call row holds it; the event carries it only with the campaign's opt-in. */
   | { type: 'supporter.opted_in'; campaign: Campaign; call?: Call; phone?: string | null; supporter: OptInReport };
 
@@ -33,6 +33,7 @@ const legPayload = (leg: Leg) => ({
   status: leg.status,
   duration: leg.duration,
   outcome: leg.outcome ?? null,
+  ...(leg.attempt ? { attempt: leg.attempt, office: leg.office } : {}),
 });
 
 /** The call as a receiver sees it: who was called and how each leg went; never the caller's number or hash. */
@@ -71,7 +72,7 @@ export async function recordEvent(db: Db, event: EventInput): Promise<string | u
 
   const { call } = event;
   const callLegs = call ? await legsOf(db, call.id) : [];
-  const leg = event.type === 'leg.completed' ? callLegs.find((row) => row.position === event.position) : undefined;
+  const leg = event.type === 'leg.completed' ? callLegs.find((row) => row.position === event.position && row.attempt === (event.attempt ?? 0)) : undefined;
   const id = randomUUID();
   const createdAt = new Date();
   const payload = {

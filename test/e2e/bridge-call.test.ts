@@ -99,19 +99,48 @@ describe('a bridge call through the emulator', () => {
     for (const target of targets) assert.deepEqual([target.legs, target.completed], [1, 1], target.id);
   });
 
-  test('a busy office is counted as busy and the caller moves on to the next', async () => {
-    let busyNumber = '';
+  test('busy in Washington: the district office, then the next member, each Dial action sent twice and counted once', async () => {
+    const busy = new Set<string>();
     server = await startTestServer(store, {
-      emulator: { office: (number) => (number === busyNumber ? { status: 'busy' } : {}) },
+      emulator: { office: (number) => (busy.has(number) ? { status: 'busy' } : {}), duplicateDialActions: true },
     });
-    const representative = server.deps.congress.representative('VT-AL') as { phone: string; id: string };
-    busyNumber = representative.phone;
+    const [senator] = server.deps.congress.senators('VT');
+    const district = senator!.offices[0]!;
+    busy.add(senator!.phone!);
     const call = await placeCall(server);
     const view = await waitForSettled(server, call.id);
-    assert.deepEqual(view.legs.map((leg) => leg.status), ['completed', 'completed', 'busy']);
+    assert.deepEqual(
+      view.legs.map((leg) => [leg.targetId, leg.status, (leg as { office?: string }).office]),
+      call.targets.map((target, i) => [target.id, 'completed', i ? undefined : `district office in ${district.city}`]),
+    );
+
+    const emulated = [...server.emulator!.calls.values()][0]!;
+    const dialed = emulated.transcript.filter((entry) => entry.kind === 'dial').map((entry) => entry.number);
+    assert.deepEqual(dialed.slice(0, 2), [senator!.phone, district.phone], 'Washington, then the district office, once each');
+    assert.equal(dialed.length, 4);
+    const actions = emulated.requests.filter((r) => r.kind === 'dial-action').map((r) => new URL(r.url).pathname.replace(call.id, ':id'));
+    assert.deepEqual(actions.slice(0, 4), ['/twiml/calls/:id/legs/0', '/twiml/calls/:id/legs/0', '/twiml/calls/:id/legs/0/1', '/twiml/calls/:id/legs/0/1']);
+    const said = emulated.transcript.filter((entry) => entry.kind === 'say').map((entry) => entry.text);
+    assert.ok(said.includes(`Trying their district office in ${district.city}.`), said.join('\n'));
+
     const { totals, targets } = await stats(server);
-    assert.deepEqual(totals, { calls: 1, legs: 3, completed: 2 });
-    assert.equal(targets.find((target) => target.id === representative.id)?.busy, 1);
+    assert.deepEqual(totals, { calls: 1, legs: 4, completed: 3 });
+    const member = targets.find((target) => target.id === senator!.id) as (typeof targets)[number] & { offices: { phone: string; legs: number; completed: number; busy: number }[] };
+    assert.deepEqual([member.legs, member.completed, member.busy], [2, 1, 1]);
+    assert.deepEqual(
+      member.offices.map((office) => [office.phone, office.legs, office.completed, office.busy]),
+      [[district.phone, 1, 1, 0], [senator!.phone, 1, 0, 1]],
+    );
+  });
+
+  test('busy everywhere: one extra office per member, counted as busy, then on to the next', async () => {
+    server = await startTestServer(store, { emulator: { office: () => ({ status: 'busy' }) } });
+    const call = await placeCall(server);
+    const view = await waitForSettled(server, call.id);
+    assert.deepEqual(view.legs.map((leg) => [leg.status, (leg as { attempt?: number }).attempt]), [['busy', 1], ['busy', 1], ['busy', 1]]);
+    const { totals, targets } = await stats(server);
+    assert.deepEqual(totals, { calls: 1, legs: 6, completed: 0 });
+    for (const target of targets) assert.deepEqual([target.legs, target.busy], [2, 2], target.id);
   });
 
   test('a caller who does not press 1 is never connected to anyone', async () => {

@@ -66,7 +66,10 @@ const shuffled = <T>(items: readonly T[], seed: number): T[] =>
 describe('replaying every webhook of finished calls through the emulator', () => {
   /** Who rings in, and how their phone behaves (the emulator looks callers up by the number it dials). */
   const CALLERS = {
-    /** Vermont: the first senator answers, the second rings out, the representative is busy. */
+    /**
+     * Vermont: the first senator answers; the second rings out in Washington and the representative is
+     * busy there, and both are reached at their district offices.
+     */
     plain: { phone: '+18025550142', zip: '05401', behaviour: {} },
     /** The same offices; presses * to skip the first one. */
     skipper: { phone: '+18025550143', zip: '05401', behaviour: { starOnLegs: [0] } },
@@ -154,11 +157,16 @@ describe('replaying every webhook of finished calls through the emulator', () =>
     const views = await Promise.all(ids.map(view));
     const legs = views.map((each) => each.legs.map((leg) => leg.status));
     assert.deepEqual(views.map((each) => each.status), ['completed', 'completed', 'completed', 'no-answer', 'completed']);
-    assert.deepEqual(legs, [['completed', 'no-answer', 'busy'], ['completed', 'no-answer', 'busy'], ['completed', 'completed', 'completed'], [], []]);
+    assert.deepEqual(legs, [['completed', 'completed', 'completed'], ['completed', 'completed', 'completed'], ['completed', 'completed', 'completed'], [], []]);
+    assert.deepEqual(
+      views.map((each) => each.legs.map((leg) => (leg as { attempt?: number }).attempt ?? 0)),
+      [[0, 1, 1], [0, 1, 1], [0, 0, 0], [], []],
+      'the district offices answered for the offices that did not',
+    );
     const skipped = [...server.emulator!.calls.values()].find((call) => call.to === CALLERS.skipper.phone)!;
     assert.ok(skipped.transcript.some((entry) => entry.kind === 'digits' && entry.digits === '*'), 'the skipper pressed *');
     const { totals } = (await admin('stats')) as { totals: Record<string, number> };
-    assert.deepEqual([totals.calls, totals.legs, totals.completed, totals.busy, totals.noAnswer], [5, 9, 5, 2, 2]);
+    assert.deepEqual([totals.calls, totals.legs, totals.completed, totals.busy, totals.noAnswer], [5, 13, 9, 2, 2]);
   });
 
   test('every webhook twice in a shuffled order, then all at once: each answered 2xx, nothing changes', async () => {
@@ -229,7 +237,8 @@ describe('a call whose webhooks arrive out of order from the start', () => {
 
   /**
    * A whole Vermont call in the order Twilio sends it: the first senator answers (and the supporter
-   * keys 1, "spoke"), the second is busy, the representative answers (2, "voicemail").
+   * keys 1, "spoke"), the second is busy and their district office does not answer, the representative
+   * answers (2, "voicemail").
    */
   const IN_ORDER = {
     initiated: hook('status', { CallStatus: 'initiated' }),
@@ -241,6 +250,7 @@ describe('a call whose webhooks arrive out of order from the start', () => {
     leg0: hook('legs/0', { CallStatus: 'in-progress', DialCallStatus: 'completed', DialCallDuration: '42', DialCallSid: `CA${'2'.repeat(32)}` }),
     leg0Outcome: hook('legs/0/outcome', { CallStatus: 'in-progress', Digits: '1' }),
     leg1: hook('legs/1', { CallStatus: 'in-progress', DialCallStatus: 'busy', DialCallSid: `CA${'3'.repeat(32)}` }),
+    leg1District: hook('legs/1/1', { CallStatus: 'in-progress', DialCallStatus: 'no-answer', DialCallSid: `CA${'5'.repeat(32)}` }),
     leg2Answered: hook('legs/2/status', { CallSid: `CA${'4'.repeat(32)}`, ParentCallSid: base.CallSid, CallStatus: 'in-progress' }),
     leg2: hook('legs/2', { CallStatus: 'in-progress', DialCallStatus: 'completed', DialCallDuration: '7', DialCallSid: `CA${'4'.repeat(32)}` }),
     leg2Outcome: hook('legs/2/outcome', { CallStatus: 'in-progress', Digits: '2' }),
@@ -294,12 +304,12 @@ describe('a call whose webhooks arrive out of order from the start', () => {
     assert.equal(call.status, 'completed');
     assert.deepEqual(
       call.legs.map((leg) => [leg.status, leg.duration, (leg as { outcome?: unknown }).outcome]),
-      [['completed', 42, 'spoke'], ['busy', 0, null], ['completed', 7, 'voicemail']],
+      [['completed', 42, 'spoke'], ['no-answer', 0, null], ['completed', 7, 'voicemail']],
     );
   });
 
   test('the last status first, later legs before earlier ones, answered callbacks after their Dial action, each twice', async () => {
-    const order: Name[] = ['completed', 'ringing', 'leg2', 'leg2Answered', 'leg2Outcome', 'leg1', 'leg0', 'leg0Answered', 'leg0Outcome', 'gate', 'answer', 'inProgress', 'initiated'];
+    const order: Name[] = ['completed', 'ringing', 'leg2', 'leg2Answered', 'leg2Outcome', 'leg1District', 'leg1', 'leg0', 'leg0Answered', 'leg0Outcome', 'gate', 'answer', 'inProgress', 'initiated'];
     const id = await newCall();
     await deliver(id, order.flatMap((name) => [name, name]));
     assert.deepEqual(await result(id), expected);
@@ -307,7 +317,7 @@ describe('a call whose webhooks arrive out of order from the start', () => {
 
   test('a racing order, followed over SSE: every event moves forward and the last is the final call', async () => {
     // The supporter hangs up during the last leg: its answered callback and Dial action race the call's end.
-    const order: Name[] = ['initiated', 'ringing', 'answer', 'gate', 'inProgress', 'leg0Answered', 'leg0', 'leg0Outcome', 'leg0', 'leg1', 'leg2', 'leg2Outcome', 'leg2Answered', 'completed', 'ringing', 'leg2'];
+    const order: Name[] = ['initiated', 'ringing', 'answer', 'gate', 'inProgress', 'leg0Answered', 'leg0', 'leg0Outcome', 'leg0', 'leg1', 'leg1District', 'leg1', 'leg2', 'leg2Outcome', 'leg2Answered', 'completed', 'ringing', 'leg2'];
     const id = await newCall();
     const stream = await app.request(`/api/calls/${id}/events`);
     assert.equal(stream.status, 200);

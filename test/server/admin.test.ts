@@ -290,7 +290,12 @@ describe('admin API: campaigns', () => {
       talkSeconds: 40,
       averageDuration: 13,
     });
-    assert.deepEqual(stats.targets, [
+    // The campaign's own list has one office per target: its figures, again, per office number.
+    assert.deepEqual(
+      stats.targets.map((t: { id: string; legs: number; offices: { legs: number }[] }) => [t.id, t.offices.map((o) => o.legs)]),
+      [['t1', [3]], ['t2', [3]], ['t3', []]],
+    );
+    assert.deepEqual(stats.targets.map(({ offices: _offices, ...t }: { offices: unknown }) => t), [
       { id: 't1', name: 'A', legs: 3, completed: 2, busy: 0, noAnswer: 1, failed: 0, canceled: 0, talkSeconds: 20, averageDuration: 10, outcomes: { spoke: 0, voicemail: 0, unavailable: 0 } },
       { id: 't2', name: 'B', legs: 3, completed: 1, busy: 1, noAnswer: 0, failed: 1, canceled: 0, talkSeconds: 20, averageDuration: 20, outcomes: { spoke: 0, voicemail: 0, unavailable: 0 } },
       { id: 't3', name: 'C', legs: 0, completed: 0, busy: 0, noAnswer: 0, failed: 0, canceled: 0, talkSeconds: 0, averageDuration: 0, outcomes: { spoke: 0, voicemail: 0, unavailable: 0 } },

@@ -76,12 +76,13 @@ describe('GET /api/calls/:id/events', () => {
     const afterFirst = await next();
     assert.deepEqual(afterFirst.legs.map((leg: { status: string }) => leg.status).slice(0, 1), ['completed']);
     await twilio('/twiml/calls/:id/legs/1', { DialCallStatus: 'busy' });
+    await twilio('/twiml/calls/:id/legs/1/1', { DialCallStatus: 'no-answer' });
     await twilio('/twiml/calls/:id/legs/2', { DialCallStatus: 'completed', DialCallDuration: '3' });
     await twilio('/twiml/calls/:id/status', { CallStatus: 'completed', CallDuration: '40' });
     let last = afterFirst;
     for await (const view of events) last = view;
     assert.equal(last.status, 'completed');
-    assert.deepEqual(last.legs.map((leg: { status: string }) => leg.status), ['completed', 'busy', 'completed']);
+    assert.deepEqual(last.legs.map((leg: { status: string }) => leg.status), ['completed', 'no-answer', 'completed'], 'the second member’s last office tried');
   });
 
   test('at most 5 streams follow one call and 10 come from one address; a closed stream frees its place', async () => {

@@ -133,12 +133,17 @@ function expected(planned: Planned[], { from, to, offsetHours = 0 }: { from?: st
   return {
     totals: { ...calls, conversion: Math.round((calls.converted / calls.calls) * 10_000) / 10_000, ...tally(allLegs) },
     // No outcomes are reported in this data set (test/e2e/ladder.test.ts covers them).
-    targets: OFFICES.map(({ id, name }, index) => ({
-      id,
-      name,
-      ...tally(chosen.flatMap((call) => call.legs.filter((leg) => leg.target === index))),
-      outcomes: { spoke: 0, voicemail: 0, unavailable: 0 },
-    })),
+    targets: OFFICES.map(({ id, name, phone }, index) => {
+      // Per office, all time (a range does not narrow it): each of these targets has the one office.
+      const everLegs = planned.flatMap((call) => call.legs.filter((leg) => leg.target === index));
+      return {
+        id,
+        name,
+        ...tally(chosen.flatMap((call) => call.legs.filter((leg) => leg.target === index))),
+        outcomes: { spoke: 0, voicemail: 0, unavailable: 0 },
+        offices: everLegs.length ? [{ phone, office: null, ...tally(everLegs) }] : [],
+      };
+    }),
     perDay: groups((call) => localDate(call.at)).map(([date, calls]) => ({ date, ...bucket(calls) })),
     perHour: groups((call) => `${call.at.toISOString().slice(0, 13)}:00:00Z`).map(([hour, calls]) => ({ hour, ...bucket(calls) })),
   };
@@ -296,7 +301,7 @@ describe('CSV downloads', () => {
 
   test('a cell holding a semicolon is quoted: Excel in many locales splits on it', () => {
     const office = (id: string, name: string): TargetStats => ({
-      id, name, legs: 0, completed: 0, busy: 0, noAnswer: 0, failed: 0, canceled: 0, talkSeconds: 0, averageDuration: 0, outcomes: { spoke: 0, voicemail: 0, unavailable: 0 },
+      id, name, legs: 0, completed: 0, busy: 0, noAnswer: 0, failed: 0, canceled: 0, talkSeconds: 0, averageDuration: 0, outcomes: { spoke: 0, voicemail: 0, unavailable: 0 }, offices: [],
     });
     const text = targetsCsv({ targets: [office('a;b', 'Smith; Jones'), office('plain', 'Plain')] } as CampaignStats);
     const lines = text.replace(/^\ufeff/, '').trim().split(/\r?\n/);

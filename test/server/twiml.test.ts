@@ -5,6 +5,7 @@ import { CampaignInput, createCampaign } from '../../server/campaigns/campaigns.
 import type { AppDeps } from '../../server/deps.ts';
 import { storePerFile } from '../support/store.ts';
 import { signedTwilioPost, withDemoCall } from '../support/app.ts';
+import { json } from '../support/server.ts';
 
 const store = storePerFile();
 let app: Hono;
@@ -17,6 +18,12 @@ beforeEach(async () => {
 
 const twilio = (path: string, params: Record<string, string> = {}) => app.request(signedTwilioPost(deps, path.replace(':id', callId), params));
 const view = async () => (await app.request(`/api/calls/${callId}`)).json();
+const patch = (settings: object) =>
+  app.request('/api/admin/campaigns/demo', {
+    method: 'PATCH',
+    headers: { Authorization: `Bearer ${deps.config.adminToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(settings),
+  });
 const stats = async () => {
   const body = await (await app.request('/api/admin/campaigns/demo/stats', { headers: { Authorization: `Bearer ${deps.config.adminToken}` } })).json();
   const { calls, legs, completed } = body.totals;
@@ -113,8 +120,13 @@ describe('Twilio webhooks', () => {
     await twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'completed', DialCallDuration: '42' });
     assert.equal(await phase(), 'office 1', 'a retried earlier webhook does not move it back');
     await twilio('/twiml/calls/:id/legs/1', { DialCallStatus: 'busy' });
+    assert.equal(await phase(), 'office 1', 'busy: the member’s next office');
+    await twilio('/twiml/calls/:id/legs/1/1', { DialCallStatus: 'busy' });
     assert.equal(await phase(), 'office 2', 'no answer, no question: straight on');
+    await twilio('/twiml/calls/:id/legs/1', { DialCallStatus: 'busy' });
+    assert.equal(await phase(), 'office 2', 'a retried busy does not dial the fallback again');
     await twilio('/twiml/calls/:id/legs/2', { DialCallStatus: 'busy' });
+    await twilio('/twiml/calls/:id/legs/2/1', { DialCallStatus: 'busy' });
     assert.equal(await phase(), 'offer', 'the demo campaign offers to call again');
     assert.equal((await view()).optedIn, false);
     await twilio('/twiml/calls/:id/again', { Digits: '1', To: '+18025550142' });
@@ -125,6 +137,7 @@ describe('Twilio webhooks', () => {
   });
 
   test('the last leg ends with thanks; a busy one is announced', async () => {
+    await patch({ fallbackOffices: 0 });
     await twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'completed', DialCallDuration: '5' });
     await twilio('/twiml/calls/:id/legs/1', { DialCallStatus: 'no-answer' });
     const last = await (await twilio('/twiml/calls/:id/legs/2', { DialCallStatus: 'busy' })).text();
@@ -229,5 +242,99 @@ describe('the caller ID offices see', () => {
     assert.equal(callerIdOf(await ringIn(SUPPORTER, LINE, 'CA1')), LINE);
     assert.equal(callerIdOf(await ringIn(SUPPORTER, OURS, 'CA2')), SUPPORTER);
     assert.equal(callerIdOf(await ringIn('anonymous', OURS, 'CA3')), OURS);
+  });
+});
+
+describe('a busy office: the member’s next office, then the next member', () => {
+  /** The first senator's Washington office and first district office, as the call holds them. */
+  const offices = async () => {
+    const [first] = (await view()).targets as { id: string; name: string; phone: string }[];
+    const member = deps.congress.senators('VT').find((m) => m.id === first!.id)!;
+    return { target: first!, washington: member.phone!, district: member.offices[0]!, next: (await view()).targets[1] as { phone: string } };
+  };
+  const tally = (t: { legs: number; completed: number; busy: number; noAnswer: number }) => [t.legs, t.completed, t.busy, t.noAnswer];
+
+  test('busy in Washington: the district office is dialed on a leg of its own, then the next member', async () => {
+    const { target, washington, district, next } = await offices();
+    assert.match(await (await twilio('/twiml/calls/:id/gate', { Digits: '1' })).text(), new RegExp(`legs/0" [^>]*><Number [^>]*>\\${washington}<`));
+    const busy = await (await twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'busy' })).text();
+    assert.match(
+      busy,
+      new RegExp(
+        `could not be reached\\.</Say><Say [^>]+>Trying their district office in ${district.city}\\.</Say>` +
+          `<Dial action="[^"]+/legs/0/1" method="POST" hangupOnStar="true" timeout="30"><Number statusCallback="[^"]+/legs/0/1/status" [^>]*>\\${district.phone}</Number></Dial></Response>$`,
+      ),
+    );
+    const trying = await view();
+    assert.deepEqual(trying.legs, [{ targetId: target.id, status: 'ringing', duration: null, outcome: null, attempt: 1, office: `district office in ${district.city}` }]);
+    assert.deepEqual([trying.phase, trying.phaseLeg], ['office', 0], 'the widget shows the office being tried');
+
+    assert.equal((await twilio('/twiml/calls/:id/legs/0/1/status', { CallStatus: 'in-progress' })).status, 204);
+    assert.equal((await view()).legs[0].status, 'in-progress');
+    const answered = await (await twilio('/twiml/calls/:id/legs/0/1', { DialCallStatus: 'completed', DialCallDuration: '30' })).text();
+    assert.match(answered, /How did it go\?.*<Redirect method="POST">[^<]+\/legs\/0\/outcome<\/Redirect>/, 'asked about the member, not the office');
+    assert.match(await (await twilio('/twiml/calls/:id/legs/0/outcome', { Digits: '1' })).text(), new RegExp(`<Dial action="[^"]+/legs/1" [^>]*><Number [^>]*>\\${next.phone}<`));
+    assert.deepEqual((await view()).legs[0], { targetId: target.id, status: 'completed', duration: 30, outcome: 'spoke', attempt: 1, office: `district office in ${district.city}` });
+
+    const { totals, targets } = await stats();
+    assert.deepEqual(totals, { calls: 1, legs: 2, completed: 1 }, 'each office dialed is a leg; one reached');
+    const member = targets.find((t: { id: string }) => t.id === target.id);
+    assert.deepEqual(tally(member), [2, 1, 1, 0]);
+    assert.deepEqual(
+      member.offices.map((o: { phone: string; office: string | null } & Parameters<typeof tally>[0]) => [o.phone, o.office, ...tally(o)]),
+      [
+        [district.phone, `district office in ${district.city}`, 1, 1, 0, 0],
+        [washington, null, 1, 0, 1, 0],
+      ],
+    );
+    const csv = await (await app.request('/api/admin/campaigns/demo/stats/offices.csv', { headers: { Authorization: `Bearer ${deps.config.adminToken}` } })).text();
+    // A cell starting with + is kept from running as a spreadsheet formula.
+    assert.ok(csv.includes(`${target.id},${target.name},'${washington},,1,0,1,0,0,0`), csv);
+    assert.ok(csv.includes(`${target.id},${target.name},'${district.phone},district office in ${district.city},1,1,0,0,0,0`), csv);
+  });
+
+  test('no answer at the fallback too: on to the next member after the one extra office the campaign allows', async () => {
+    const { next } = await offices();
+    await twilio('/twiml/calls/:id/gate', { Digits: '1' });
+    await twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'no-answer' });
+    const onwards = await (await twilio('/twiml/calls/:id/legs/0/1', { DialCallStatus: 'failed' })).text();
+    assert.match(onwards, new RegExp(`could not be reached.*stay on the line.*<Dial action="[^"]+/legs/1" [^>]*><Number [^>]*>\\${next.phone}<`));
+    assert.deepEqual(tally((await stats()).targets[0]), [2, 0, 0, 1]);
+    assert.match(await (await twilio('/twiml/calls/:id/legs/0/2', { DialCallStatus: 'busy' })).text(), /cannot continue.*<Hangup\/>/, 'a third office this call never had');
+    assert.deepEqual((await stats()).totals, { calls: 1, legs: 2, completed: 0 });
+  });
+
+  test('an office the supporter skipped, or that answered, is not followed by another', async () => {
+    await twilio('/twiml/calls/:id/gate', { Digits: '1' });
+    assert.match(await (await twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'canceled' })).text(), /<Dial action="[^"]+\/legs\/1"/);
+    assert.match(await (await twilio('/twiml/calls/:id/legs/1', { DialCallStatus: 'completed', DialCallDuration: '3' })).text(), /How did it go/);
+  });
+
+  test('fallbackOffices 0 turns it off, for calls already placed too', async () => {
+    assert.equal((await patch({ fallbackOffices: 0 })).status, 200);
+    await twilio('/twiml/calls/:id/gate', { Digits: '1' });
+    assert.match(await (await twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'busy' })).text(), /could not be reached.*<Dial action="[^"]+\/legs\/1"/);
+    const placed = await app.request('/api/campaigns/demo/calls', json({ phone: '+18025550150', zip: '05401' }));
+    const { rows } = (await store.db.execute(`select targets from calls where id = '${(await placed.json()).call.id}'`)) as unknown as { rows: { targets: { fallbacks?: unknown }[] }[] };
+    assert.ok(rows[0]!.targets.every((t) => t.fallbacks === undefined), 'a new call plans no other office');
+  });
+
+  test('retried, duplicated and reordered Dial actions: each office counted once, the fallback dialed once', async () => {
+    const { district } = await offices();
+    await twilio('/twiml/calls/:id/gate', { Digits: '1' });
+    // The fallback's result arrives before the busy that led to it, then everything again, twice at once.
+    const fallback = () => twilio('/twiml/calls/:id/legs/0/1', { DialCallStatus: 'completed', DialCallDuration: '12' });
+    const busy = () => twilio('/twiml/calls/:id/legs/0', { DialCallStatus: 'busy' });
+    await fallback();
+    const late = await (await busy()).text();
+    assert.match(late, new RegExp(`<Dial action="[^"]+/legs/0/1" [^>]*><Number [^>]*>\\${district.phone}<`), 'the same answer as the first delivery');
+    const before = { view: await view(), stats: await stats() };
+    await Promise.all([busy(), busy(), fallback(), fallback()]);
+    assert.deepEqual(await view(), before.view);
+    assert.deepEqual(await stats(), before.stats);
+    assert.deepEqual(tally(before.stats.targets[0]), [2, 1, 1, 0]);
+    assert.deepEqual(before.stats.totals, { calls: 1, legs: 2, completed: 1 });
+    const { rows } = (await store.db.execute(`select position, attempt, status from legs order by position, attempt`)) as unknown as { rows: unknown[] };
+    assert.deepEqual(rows, [{ position: 0, attempt: 0, status: 'busy' }, { position: 0, attempt: 1, status: 'completed' }]);
   });
 });

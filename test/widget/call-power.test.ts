@@ -233,6 +233,28 @@ describe('<call-power>', () => {
     expect(inState(el, 'idle')).to.be.true;
   });
 
+  it('says when a busy office’s district office is being tried, and counts the member reached once', async () => {
+    const el = await widget();
+    const { callId } = await startCall(el, phones.fallback);
+    const legEnds: CustomEvent[] = [];
+    el.addEventListener('call-power-leg-ended', (e) => legEnds.push(e));
+    await step(callId, 6);
+    await until(el, () => status(el).startsWith('Connecting you to Senator Kirsten'), 'second office ringing');
+    await step(callId);
+    await until(el, () => status(el).startsWith('Trying'), 'its district office ringing');
+    expect(status(el)).to.equal('Trying Senator Kirsten Gillibrand’s district office in New York…');
+    expect(legEnds).to.have.length(1, 'the busy office is no leg of its own here');
+    await expect(el).to.be.accessible();
+    await step(callId);
+    await until(el, () => status(el).startsWith('You’re connected'), 'district office connected');
+    expect(status(el)).to.equal('You’re connected to Senator Kirsten Gillibrand.');
+    const ended = next(el, 'call-power-call-ended');
+    await step(callId, 20);
+    expect((await ended).detail.legs.map((leg: { status: string }) => leg.status)).to.deep.equal(['completed', 'completed', 'completed']);
+    await el.updateComplete;
+    expect(status(el)).to.equal('Offices reached: 3 of 3.');
+  });
+
   it('follows a call to its end over the event stream by itself', async () => {
     const el = await widget();
     const ended = next(el, 'call-power-call-ended');

@@ -122,7 +122,7 @@ function lookup(campaign, zip, district, lang) {
  * says when the supporter confirms call-again on the phone: `gate` (1 at the gate, after ticking the
  * box), `offer` (1 when offered) or never.
  */
-function timeline(id, targets, callerAnswers, { keyed = null, optedIn, offered = false } = {}) {
+function timeline(id, targets, callerAnswers, { keyed = null, optedIn, offered = false, fallback = false } = {}) {
   const steps = [
     { status: 'queued', phase: 'calling', legs: [] },
     { status: 'ringing', phase: 'calling', legs: [] },
@@ -138,7 +138,11 @@ function timeline(id, targets, callerAnswers, { keyed = null, optedIn, offered =
     const busy = i === 1;
     legs.push({ targetId: target.id, status: 'ringing', duration: null, outcome: null });
     push('office', i);
-    if (busy) {
+    if (busy && fallback) {
+      // The step that records the busy office dials the member's district office: the leg shows that one.
+      legs[i] = { ...legs[i], attempt: 1, office: 'district office in New York' };
+      push('office', i);
+    } else if (busy) {
       legs[i] = { ...legs[i], status: 'busy', duration: 0 };
       return;
     }
@@ -164,11 +168,12 @@ function timeline(id, targets, callerAnswers, { keyed = null, optedIn, offered =
  * network (for two minutes), …0177 for its number (3 calls a day, for hours), …0155 finds the campaign
  * paused, …0166 keys in "voicemail" after each office that answered (the last of which Twilio reports
  * `answered`), …0188 presses 1 when offered call-again at the end, …0189 does not press 1 at the gate to
- * confirm a ticked call-again box (every other answering phone does); any other number runs the whole
- * call by itself.
+ * confirm a ticked call-again box (every other answering phone does), …0101 waits for /fake steps and
+ * reaches the busy office's district office; any other number runs the whole call by itself.
  */
 const phones = {
   manual: '+12025550100',
+  fallback: '+12025550101',
   unanswered: '+12025550111',
   polling: '+12025550122',
   refused: '+12025550133',
@@ -273,6 +278,7 @@ export function fakeApi({ stepMs = 25 } = {}) {
         keyed: mode === 'keyed' ? 'voicemail' : null,
         optedIn: mode === 'optsIn' ? 'offer' : body.callAgain && mode !== 'declines' ? 'gate' : undefined,
         offered: !!campaign.callAgain,
+        fallback: mode === 'fallback',
       });
       calls.set(id, { id, seq, campaignId: campaign.id, mode, body, targets, steps, at: 0, listeners: new Set(), streams: new Set(), reported: new Map(), reports: [] });
       ctx.status = 201;
@@ -318,7 +324,7 @@ export function fakeApi({ stepMs = 25 } = {}) {
       const call = calls.get(m[1]);
       if (!call || call.forgotten) return fail(ctx, 404, 'not_found');
       if (call.mode === 'polling') return fail(ctx, 500, 'internal');
-      streamCall(ctx, call, call.mode === 'manual' ? 0 : stepMs, advance, view);
+      streamCall(ctx, call, call.mode === 'manual' || call.mode === 'fallback' ? 0 : stepMs, advance, view);
       return;
     }
     // As a server that is stopping: ends the call's streams with `event: restarting`, is down for `down`

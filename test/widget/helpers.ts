@@ -4,6 +4,7 @@ import type { CallPower } from '../../widget/call-power.ts';
 
 export const phones = {
   manual: '+12025550100',
+  fallback: '+12025550101',
   unanswered: '+12025550111',
   polling: '+12025550122',
   refused: '+12025550133',

@@ -113,6 +113,14 @@ describe('<call-power> languages', () => {
     ]);
   });
 
+  it('says in Spanish when another office of the member is being tried', async () => {
+    const el = await widget('demo', { lang: 'es' });
+    const { callId } = await startCall(el, phones.fallback);
+    await step(callId, 7);
+    await until(el, () => status(el).startsWith('Probando'), 'the district office ringing');
+    expect(status(el)).to.equal('Probando otra oficina de Senator Kirsten Gillibrand…');
+  });
+
   it('words errors and the retry time in Spanish', async () => {
     const el = await widget('demo', { lang: 'es' });
     await lookUp(el, phones.limited);

@@ -69,6 +69,9 @@ export interface Leg {
   duration: number | null;
   /** Reported by the caller, with a key on the phone or a button in the widget; the first report wins. */
   outcome?: Outcome | null;
+  /** Set when the member's first office did not answer: which of their offices this is (1, 2…), and its name. */
+  attempt?: number;
+  office?: string;
 }
 
 /**

@@ -26,6 +26,7 @@ const table = {
   ringingYou: ['We’re calling you at {phone}. Answer, then press 1.', 'Te estamos llamando al {phone}. Contesta y marca 1.'],
   legRinging: ['Connecting you to {name}…', 'Conectándote con {name}…'],
   legTalking: ['You’re connected to {name}.', 'Estás conectado con {name}.'],
+  legTrying: ['Trying {name}’s {office}…', 'Probando otra oficina de {name}…'],
   gate: ['Listen, then press 1 to be connected.', 'Escucha y marca 1 para que te conectemos.'],
   outcome: ['How did your call to {name} go? Answer on your phone or here.', '¿Cómo te fue con {name}? Responde en el teléfono o aquí.'],
   offer: ['Your phone is asking if we may call you again.', 'Tu teléfono te pregunta si podemos volver a llamarte.'],
