@@ -56,7 +56,11 @@ const fieldText = fc.oneof(
 const setOf = <T>(...values: T[]) => fc.subarray(values, { minLength: 1 });
 
 const customTarget = fc.record(
-  { id: slug, name: fieldText, title: fieldText, phone: some('+12125550100', '+12125550111', '(212) 555-0122', '212.555.0133'), extension: some('123', '1w2#', '*9') },
+  {
+    id: slug, name: fieldText, title: fieldText, phone: some('+12125550100', '+12125550111', '(212) 555-0122', '212.555.0133'), extension: some('123', '1w2#', '*9'),
+    // Routing by place: one of these is valid, more than one is refused.
+    state: some('VT', 'ca', 'ZZ'), district: some('CA-12', 'vt at-large', 'CA-99', 'nope'), zips: fc.array(some('05401', '94110', '9411', '00000'), { maxLength: 4 }),
+  },
   { requiredKeys: ['name', 'phone'] },
 );
 
@@ -73,6 +77,8 @@ const validCampaign = fc.record(
     prompts: fc.dictionary(some('intro', 'thanks', 'welcome', 'askZip'), fieldText, { maxKeys: 3 }),
     limits: fc.record({ perPhonePerDay: fc.integer({ min: 1, max: 100 }), perIpPerHour: fc.integer({ min: 1, max: 100_000 }) }, { requiredKeys: [] }),
     pressOneGate: fc.boolean(),
+    fallbackOffices: fc.integer({ min: 0, max: 5 }),
+    preferAnsweringOffices: fc.boolean(),
     askOutcome: fc.boolean(),
     callAgain: fc.record(
       { days: setOf(1, 2, 3, 4, 5, 6, 7), from: fc.integer({ min: 0, max: 11 }), to: fc.integer({ min: 12, max: 24 }), everyDays: fc.integer({ min: 1, max: 60 }), timeZone: zoneText },
@@ -109,7 +115,8 @@ const CAMPAIGN_PATHS = [
   'id', 'name', 'status', 'callInNumber', 'script', 'locale', 'countries', 'countries.0', 'prompts', 'prompts.intro', 'prompts.__proto__', 'limits', 'limits.perIpPerHour',
   'pressOneGate', 'callAgain', 'callAgain.days', 'callAgain.from', 'callAgain.timeZone', 'callerId', 'callerIdMode', 'nextStep', 'nextStep.url', 'strings', 'strings.submit', 'webhook', 'webhook.url',
   'webhook.secret', 'webhook.events', 'targets', 'targets.congress', 'targets.only', 'targets.max', 'targets.party', 'targets.custom', 'targets.custom.0', 'targets.custom.0.phone',
-  'targets.custom.0.id', 'targets.custom.1.extension',
+  'targets.custom.0.id', 'targets.custom.1.extension', 'targets.custom.0.state', 'targets.custom.0.district', 'targets.custom.0.zips', 'targets.custom.0.zips.0',
+  'fallbackOffices', 'preferAnsweringOffices',
 ];
 
 /** A copy of `object` with `value` at each dotted path (made as it goes; `__proto__` as an own key). */
@@ -176,7 +183,7 @@ const csvCell = fc.oneof(
   { weight: 1, arbitrary: fieldText.map((text) => `"${text.replaceAll('"', '""')}"`) },
   { weight: 1, arbitrary: fc.constantFrom('"', '"a"b', 'a"b', '""', '\u0000', '\r', '=1+1', ' ', '\ufeff') },
 );
-const CSV_HEADERS = ['name,phone', 'id,name,title,phone,extension', 'NAME , Phone', 'name;phone', '\ufeffname,phone', 'name,phone,bogus', 'phone', 'name,name,phone', '', '"name","phone"'];
+const CSV_HEADERS = ['name,phone', 'id,name,title,phone,extension', 'name,phone,state', 'name,phone,district,zips', 'NAME , Phone', 'name;phone', '\ufeffname,phone', 'name,phone,bogus', 'phone', 'name,name,phone', '', '"name","phone"'];
 
 /** `POST /campaigns/:id/targets.csv`: a header and rows of cells, or not CSV at all. */
 export const targetsCsvBody: fc.Arbitrary<string | Uint8Array> = fc.oneof(
