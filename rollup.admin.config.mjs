@@ -3,13 +3,13 @@ import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { browserTypescript } from './scripts/rollup-typescript.mjs';
 
-/** The organisers' dashboard served at /admin (server/admin-ui), built apart from the embed. */
+/** The organisers' dashboard served at /admin (admin/), built apart from the embed. */
 export default {
-  input: 'server/admin-ui/main.ts',
+  input: 'admin/main.ts',
   output: { file: 'dist/admin.js', format: 'es', sourcemap: true },
   plugins: [
     nodeResolve({ browser: true }),
-    browserTypescript(['server/admin-ui/**/*.ts']),
+    browserTypescript(['admin/**/*.ts']),
     terser({ ecma: 2022, module: true, format: { comments: false } }),
     {
       name: 'size',

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** What the build reads. */
-const SOURCES = ['server', 'widget', 'scripts', 'package-lock.json', 'rollup.config.mjs', 'rollup.admin.config.mjs', 'tsconfig.json', 'tsconfig.build.json'];
+const SOURCES = ['server', 'admin', 'widget', 'scripts', 'package-lock.json', 'rollup.config.mjs', 'rollup.admin.config.mjs', 'tsconfig.json', 'tsconfig.build.json'];
 /** What it writes: all must exist for the build to count as done. */
 const OUTPUTS = ['dist/call-power.js', 'dist/admin.js', 'dist/server/main.js'];
 const STAMP = 'dist/.build-stamp';

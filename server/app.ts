@@ -96,10 +96,10 @@ function mountDashboard(app: Hono, demo: boolean): void {
     },
     compress(),
   );
-  const page = serveStatic({ root, path: 'server/admin-ui/index.html' });
+  const page = serveStatic({ root, path: 'admin/index.html' });
   app.get('/admin', page);
   app.get('/admin/', page);
-  app.get('/admin/admin.css', serveStatic({ root, path: 'server/admin-ui/admin.css' }));
+  app.get('/admin/admin.css', serveStatic({ root, path: 'admin/admin.css' }));
   app.get('/admin/admin.js', dashboardBundle());
   // A live server does not publish its source; in demo it helps whoever is reading the code.
   if (demo) app.get('/admin/admin.js.map', serveStatic({ root, path: 'dist/admin.js.map' }));

@@ -1,9 +1,9 @@
 /** The admin API as the dashboard uses it: same origin, `Authorization: Bearer <token>`. */
-import type { CampaignSettings } from '../campaigns/settings.ts';
-import type { CampaignStats as Stats } from '../stats/stats.ts';
-import type { WebhookEventType as WebhookEvent } from '../webhooks/settings.ts';
-import type { Coverage } from '../targets/coverage.ts';
-import type { TargetLookup } from '../targets/resolve.ts';
+import type { CampaignSettings } from '../server/campaigns/settings.ts';
+import type { CampaignStats as Stats } from '../server/stats/stats.ts';
+import type { WebhookEventType as WebhookEvent } from '../server/webhooks/settings.ts';
+import type { Coverage } from '../server/targets/coverage.ts';
+import type { TargetLookup } from '../server/targets/resolve.ts';
 
 export interface CustomTarget {
   id: string;
@@ -22,7 +22,7 @@ export type { Coverage, TargetLookup };
 
 /** The settings as stored (every default filled in), the webhook as the admin API shows it. Types only: nothing of the server is bundled. */
 export type Settings = Omit<CampaignSettings, 'webhook'> & { webhook?: Webhook };
-export type { CallAgain, Limits, Prompts, Targeting } from '../campaigns/settings.ts';
+export type { CallAgain, Limits, Prompts, Targeting } from '../server/campaigns/settings.ts';
 
 export interface Campaign {
   id: string;
@@ -62,7 +62,7 @@ export interface Delivery {
 }
 
 /** The stats as the admin API sends them (types only: nothing of the server is bundled). */
-export type { Bucket as Figures, CampaignStats as Stats, TargetStats } from '../stats/stats.ts';
+export type { Bucket as Figures, CampaignStats as Stats, TargetStats } from '../server/stats/stats.ts';
 
 export type StatsRange = {
   from?: string;
