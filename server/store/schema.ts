@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, json, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, json, jsonb, pgTable, primaryKey, real, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { CampaignSettings } from '../campaigns/settings.ts';
 import type { Target } from '../targets/target.ts';
 
@@ -16,17 +16,152 @@ const tallies = () => ({
   talkSeconds: integer('talk_seconds').notNull().default(0),
 });
 
-export const campaigns = pgTable('campaigns', {
+/**
+ * An organisation: owns campaigns, blocklist entries, keys and members, and may bring its own Twilio
+ * account. `default` holds everything a single-organisation deployment had before organisations.
+ */
+export const orgs = pgTable('orgs', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
-  /** active | paused | archived */
-  status: text('status').notNull().default('active'),
-  settings: jsonb('settings').$type<CampaignSettings>().notNull(),
-  /** The campaign's call-in number (E.164): an inbound call to it runs this campaign. */
-  callInNumber: text('call_in_number').unique(),
+  /** Its own Twilio account (unset: the server's). The secrets are sealed with SECRET_KEY and never sent back. */
+  twilioAccountSid: text('twilio_account_sid'),
+  /** AES-256-GCM of `{ authToken, apiKeySid?, apiKeySecret? }`. */
+  twilioSealed: text('twilio_sealed'),
+  twilioCallerId: text('twilio_caller_id'),
+  /** Calls per second its account allows. */
+  twilioCps: real('twilio_cps'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
+
+/** A person who signs in to the dashboard; what they may do is per organisation (`memberships`). */
+export const members = pgTable('members', {
+  id: text('id').primaryKey(),
+  /** Lower-cased. */
+  email: text('email').notNull().unique(),
+  name: text('name').notNull().default(''),
+  /** `scrypt$N$r$p$salt$hash` (server/auth/passwords.ts). */
+  passwordHash: text('password_hash').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** A member's role in an organisation: owner, admin, editor or viewer. */
+export const memberships = pgTable(
+  'memberships',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.memberId] }), index('memberships_member_idx').on(t.memberId)],
+);
+
+/** A signed-in browser. Only the token's hash is kept: a copy of the store signs nobody in. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    /** Sent by the dashboard with every change (`X-CSRF-Token`); a cross-site form cannot read it. */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_member_idx').on(t.memberId)],
+);
+
+/** An invitation to join an organisation with a role: a link shown to the inviter (no mail server is assumed). */
+export const invites = pgTable(
+  'invites',
+  {
+    id: text('id').primaryKey(),
+    tokenHash: text('token_hash').notNull().unique(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role').notNull(),
+    invitedBy: text('invited_by').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+  },
+  (t) => [index('invites_org_idx').on(t.orgId)],
+);
+
+/** A key for scripts and integrations: acts within its organisation with its role until revoked. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    /** SHA-256 of the secret (high-entropy, so a fast hash is enough); the secret itself is shown once. */
+    secretHash: text('secret_hash').notNull().unique(),
+    /** The secret's last characters, so a list can tell keys apart. */
+    hint: text('hint').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('api_keys_org_idx').on(t.orgId)],
+);
+
+/** Who (member, key or the operator) did what to which object, with the fields changed (never secrets or numbers). */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** operator | member | key */
+    actorKind: text('actor_kind').notNull(),
+    actorId: text('actor_id').notNull(),
+    /** The member's email or the key's name, as it was then. */
+    actorLabel: text('actor_label').notNull(),
+    /** `campaign.update`, `key.create`, … */
+    action: text('action').notNull(),
+    objectType: text('object_type').notNull(),
+    objectId: text('object_id'),
+    changes: jsonb('changes').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_events_org_idx').on(t.orgId, t.id)],
+);
+
+export const campaigns = pgTable(
+  'campaigns',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .default('default')
+      .references(() => orgs.id),
+    name: text('name').notNull(),
+    /** active | paused | archived */
+    status: text('status').notNull().default('active'),
+    settings: jsonb('settings').$type<CampaignSettings>().notNull(),
+    /** The campaign's call-in number (E.164): an inbound call to it runs this campaign. */
+    callInNumber: text('call_in_number').unique(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('campaigns_org_idx').on(t.orgId, t.createdAt)],
+);
 
 /** A campaign's own list of people to call, in dialing order. */
 export const customTargets = pgTable(
@@ -239,6 +374,11 @@ export const blocks = pgTable(
   'blocks',
   {
     id: serial('id').primaryKey(),
+    /** Applies to this organisation's campaigns; `default`'s (the operator's) apply to every campaign. */
+    orgId: text('org_id')
+      .notNull()
+      .default('default')
+      .references(() => orgs.id, { onDelete: 'cascade' }),
     /** `phone` (value = keyed hash) or `ip` (value = an address or CIDR range). */
     kind: text('kind').notNull(),
     value: text('value').notNull(),
