@@ -1,16 +1,42 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { AdminApi, ApiError, type Campaign, storedToken, storeToken } from './api.ts';
+import { type AdminApi, ApiError, type Campaign, type OrgRole, storedOrg, storeOrg, storeToken } from './api.ts';
 import type { CampaignStats } from './campaign-stats.ts';
+import { type Action, can, minimum, type Role } from './roles.ts';
+import { restoreSignIn, type SignedIn } from './sign-in.ts';
 import { base } from './styles.ts';
 
-type Route = { view: 'list' | 'new' | 'blocks' } | { view: 'campaign' | 'edit'; id: string };
+const PAGES = ['new', 'blocks', 'members', 'keys', 'twilio', 'audit', 'account', 'orgs'] as const;
+type Page = (typeof PAGES)[number];
+type Route = { view: 'list' | Page } | { view: 'campaign' | 'edit'; id: string } | { view: 'invite'; token: string };
 
 function parseRoute(hash: string): Route {
+  const invite = /^#invite=([^&]+)/.exec(hash);
+  if (invite) return { view: 'invite', token: decodeURIComponent(invite[1]!) };
   const [, view, id, edit] = hash.replace(/^#/, '').split('/');
-  if (view === 'new' || view === 'blocks') return { view };
+  if (PAGES.includes(view as Page)) return { view: view as Page };
   if (view === 'c' && id) return { view: edit === 'edit' ? 'edit' : 'campaign', id: decodeURIComponent(id) };
   return { view: 'list' };
 }
+
+/** What each page needs of the role in the current organisation (the list and a campaign need only to be a member). */
+const NEEDS: Partial<Record<Route['view'], Action>> = {
+  new: 'createCampaign',
+  edit: 'editCampaign',
+  blocks: 'blocklist',
+  members: 'members',
+  keys: 'keys',
+  twilio: 'twilio',
+  audit: 'audit',
+};
+/** The organisation's pages, each shown to the roles that may use it. */
+const NAV: [Page | 'list', string, Action][] = [
+  ['list', 'Campaigns', 'read'],
+  ['blocks', 'Blocklist', 'blocklist'],
+  ['members', 'Members', 'members'],
+  ['keys', 'API keys', 'keys'],
+  ['twilio', 'Twilio', 'twilio'],
+  ['audit', 'Audit log', 'audit'],
+];
 
 /** Whether a test call needs a ZIP, as the widget decides it (server/campaigns/campaigns.ts `targetMode`). */
 const needsZip = ({ settings, customTargets = [] }: Campaign) =>
@@ -23,9 +49,10 @@ const ACTIONS: Record<Campaign['status'], ['pause' | 'resume' | 'archive', strin
 };
 
 /**
- * The organisers' dashboard: sign in with the admin token (kept for this tab only, in sessionStorage),
- * then campaigns, their stats, editing, a test call, the embed snippet and the webhook, and the
- * blocklist. Routes live in the URL hash.
+ * The organisers' dashboard: sign in (email and password, or the operator's token), choose the
+ * organisation, then its campaigns, their stats, editing, a test call, the embed snippet and the
+ * webhook, the blocklist, and for owners its members, API keys and Twilio account, and the audit log.
+ * What a role may not do is not offered. Routes live in the URL hash; `#invite=<token>` opens an invite.
  */
 export class AdminApp extends LitElement {
   static override styles = [
@@ -54,8 +81,20 @@ export class AdminApp extends LitElement {
       }
       header nav {
         display: flex;
+        flex-wrap: wrap;
         align-items: center;
-        gap: 1rem;
+        gap: 0.5rem 1rem;
+      }
+      .org {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+      }
+      .org label {
+        margin: 0;
+      }
+      .org select {
+        width: auto;
       }
       ul.campaigns {
         list-style: none;
@@ -73,42 +112,55 @@ export class AdminApp extends LitElement {
       a {
         color: var(--accent);
       }
-      .sign-in {
+      cpa-sign-in {
         max-width: 26rem;
       }
     `,
   ];
 
   static override properties = {
-    api: { state: true },
+    signedIn: { state: true },
+    orgId: { state: true },
     route: { state: true },
     campaigns: { state: true },
     campaign: { state: true },
     error: { state: true },
     notice: { state: true },
+    signInMessage: { state: true },
+    restoring: { state: true },
   };
-  declare api?: AdminApi;
+  declare signedIn?: SignedIn;
+  /** The organisation acted in (`CallPower-Org`), kept for this tab. */
+  declare orgId: string;
   declare route: Route;
   declare campaigns?: Campaign[];
   declare campaign?: Campaign;
   declare error: string;
   declare notice: string;
+  declare signInMessage: string;
+  /** Until the kept token or the session cookie is checked, nothing is shown but "Loading". */
+  declare restoring: boolean;
 
   readonly #onHash = () => this.#navigate();
 
   constructor() {
     super();
-    const token = storedToken();
-    this.api = token ? new AdminApi(token) : undefined;
+    this.orgId = '';
     this.route = parseRoute(location.hash);
-    this.error = '';
-    this.notice = '';
+    this.error = this.notice = this.signInMessage = '';
+    this.restoring = true;
   }
 
   override connectedCallback() {
     super.connectedCallback();
     addEventListener('hashchange', this.#onHash);
-    void this.#navigate();
+    void restoreSignIn()
+      .then((signedIn) => signedIn && this.#enter(signedIn, false))
+      .catch((error: Error) => (this.error = error.message))
+      .finally(() => {
+        this.restoring = false;
+        void this.#navigate();
+      });
   }
 
   override disconnectedCallback() {
@@ -116,13 +168,55 @@ export class AdminApp extends LitElement {
     removeEventListener('hashchange', this.#onHash);
   }
 
+  get #api(): AdminApi | undefined {
+    return this.orgId ? this.signedIn?.api.in(this.orgId) : undefined;
+  }
+
+  get #org(): OrgRole | undefined {
+    return this.signedIn?.orgs.find((org) => org.id === this.orgId);
+  }
+
+  #can(action: Action) {
+    return can(this.#org?.role as Role | undefined, action);
+  }
+
+  /** Signed in: the organisation kept for this tab if it is still theirs, else their first. */
+  async #enter(signedIn: SignedIn, navigate = true) {
+    this.signedIn = signedIn;
+    this.signInMessage = this.error = '';
+    const kept = storedOrg();
+    this.#choose(signedIn.orgs.some((org) => org.id === kept) ? kept : (signedIn.orgs[0]?.id ?? ''));
+    if (this.route.view === 'invite') history.replaceState(null, '', '#/');
+    if (navigate) await this.#navigate();
+  }
+
+  #choose(orgId: string) {
+    this.orgId = orgId;
+    storeOrg(orgId);
+    this.campaigns = this.campaign = undefined;
+  }
+
+  #switchOrg(event: Event) {
+    this.#choose((event.target as HTMLSelectElement).value);
+    // A campaign or member page of the last organisation means nothing in this one.
+    if (this.route.view === 'list') void this.#navigate();
+    else location.hash = '#/';
+  }
+
+  #orgCreated(event: CustomEvent<OrgRole>) {
+    this.signedIn = { ...this.signedIn!, orgs: [...this.signedIn!.orgs, event.detail] };
+    this.#choose(event.detail.id);
+    location.hash = '#/members';
+  }
+
   async #navigate() {
     this.route = parseRoute(location.hash);
     this.notice = '';
-    if (!this.api) return;
+    const api = this.#api;
+    if (!api || this.restoring) return;
     try {
-      if (this.route.view === 'list') this.campaigns = await this.api.campaigns();
-      if (this.route.view === 'campaign' || this.route.view === 'edit') this.campaign = await this.api.campaign(this.route.id);
+      if (this.route.view === 'list') this.campaigns = await api.campaigns();
+      if (this.route.view === 'campaign' || this.route.view === 'edit') this.campaign = await api.campaign(this.route.id);
       this.error = '';
     } catch (error) {
       this.#failed(error);
@@ -132,36 +226,33 @@ export class AdminApp extends LitElement {
   }
 
   #failed(error: unknown) {
-    if (error instanceof ApiError && error.status === 401) return this.#signOut('That token was not accepted. Sign in again.');
+    if (error instanceof ApiError && error.status === 401) {
+      const message = this.signedIn?.api.credentials.kind === 'token' ? 'That token was not accepted. Sign in again.' : 'Your session has ended. Sign in again.';
+      return this.#signedOut(message);
+    }
     this.error = (error as Error).message;
   }
 
-  async #signIn(event: SubmitEvent) {
-    event.preventDefault();
-    const token = String(new FormData(event.target as HTMLFormElement).get('token') ?? '').trim();
-    const api = new AdminApi(token);
-    try {
-      this.campaigns = await api.campaigns();
-    } catch (error) {
-      this.error = error instanceof ApiError && error.status === 401 ? 'That token was not accepted.' : (error as Error).message;
-      return;
-    }
-    storeToken(token);
-    this.api = api;
-    this.error = '';
-    await this.#navigate();
+  async #signOut() {
+    if (this.signedIn?.api.credentials.kind === 'session') await this.signedIn.api.signOut().catch(() => undefined);
+    this.#signedOut('');
   }
 
-  #signOut(message = '') {
+  #signedOut(message: string) {
     storeToken('');
-    this.api = undefined;
+    storeOrg('');
+    this.signedIn = undefined;
+    this.orgId = '';
     this.campaigns = this.campaign = undefined;
-    this.error = message;
+    this.error = '';
+    this.signInMessage = message;
+    if (this.route.view !== 'invite') history.replaceState(null, '', '#/');
+    this.route = parseRoute(location.hash);
   }
 
   async #act(action: 'pause' | 'resume' | 'archive' | 'copy') {
     try {
-      const result = await this.api!.act(this.campaign!.id, action);
+      const result = await this.#api!.act(this.campaign!.id, action);
       if (action === 'copy') {
         location.hash = `#/c/${encodeURIComponent(result.id)}/edit`;
         return;
@@ -183,51 +274,78 @@ export class AdminApp extends LitElement {
   }
 
   override render() {
+    const signedIn = this.signedIn;
     return html`
       <header>
         <h1><a href="#/">call-power · campaigns</a></h1>
-        ${this.api
-          ? html`<nav aria-label="Dashboard">
-              <a href="#/blocks" aria-current=${this.route.view === 'blocks' ? 'page' : nothing}>Blocklist</a>
-              <button type="button" class="secondary" @click=${() => this.#signOut()}>Sign out</button>
-            </nav>`
-          : nothing}
+        ${signedIn ? this.#renderOrg(signedIn) : nothing} ${signedIn ? this.#renderNav(signedIn) : nothing}
       </header>
       <main>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-        ${this.api ? this.#renderRoute() : this.#renderSignIn()}
+        ${this.restoring
+          ? html`<p>Loading…</p>`
+          : this.route.view === 'invite'
+            ? html`<cpa-invite-accept token=${this.route.token} @signed-in=${(event: CustomEvent<SignedIn>) => this.#enter(event.detail)}></cpa-invite-accept>`
+            : signedIn
+              ? this.#renderRoute(signedIn)
+              : html`<cpa-sign-in message=${this.signInMessage} @signed-in=${(event: CustomEvent<SignedIn>) => this.#enter(event.detail)}></cpa-sign-in>`}
       </main>
     `;
   }
 
-  #renderSignIn() {
-    return html`
-      <form class="sign-in" @submit=${this.#signIn}>
-        <h2>Sign in</h2>
-        <div class="field">
-          <label for="token">Admin token</label>
-          <input id="token" name="token" type="password" autocomplete="current-password" required aria-describedby="token-hint" />
-          <p class="hint" id="token-hint">The server's ADMIN_TOKEN (printed at start in demo mode). It is kept for this tab only.</p>
-        </div>
-        <button type="submit">Sign in</button>
-      </form>
-    `;
+  /** The organisation acted in: a switcher when there are several (the operator sees every one). */
+  #renderOrg({ orgs }: SignedIn) {
+    const current = this.#org;
+    if (orgs.length < 2) return current ? html`<p class="org">${current.name} <span class="hint">(${current.role})</span></p>` : nothing;
+    return html`<div class="org">
+      <label for="org">Organisation</label>
+      <select id="org" @change=${this.#switchOrg}>
+        ${orgs.map((org) => html`<option value=${org.id} ?selected=${org.id === this.orgId}>${org.name} (${org.role})</option>`)}
+      </select>
+    </div>`;
   }
 
-  #renderRoute() {
+  #renderNav({ operator, member }: SignedIn) {
+    const current = (view: Route['view']) => (this.route.view === view ? 'page' : nothing);
+    return html`<nav aria-label="Dashboard">
+      ${NAV.filter(([, , action]) => this.#can(action)).map(([view, label]) => html`<a href=${view === 'list' ? '#/' : `#/${view}`} aria-current=${current(view)}>${label}</a>`)}
+      ${operator ? html`<a href="#/orgs" aria-current=${current('orgs')}>Organisations</a>` : nothing}
+      ${member ? html`<a href="#/account" aria-current=${current('account')}>Account</a>` : nothing}
+      <button type="button" class="secondary" @click=${() => this.#signOut()}>Sign out</button>
+    </nav>`;
+  }
+
+  #renderRoute(signedIn: SignedIn) {
     const { route, campaign } = this;
+    const api = this.#api;
+    if (route.view === 'account' && signedIn.member)
+      return html`<cpa-account-page .api=${signedIn.api} .member=${signedIn.member} @signed-out=${(event: CustomEvent<string>) => this.#signedOut(event.detail)}></cpa-account-page>`;
+    if (route.view === 'orgs' && signedIn.operator) return html`<cpa-orgs-page .api=${signedIn.api} .orgs=${signedIn.orgs} @org-created=${this.#orgCreated}></cpa-orgs-page>`;
+    if (!api) return html`<p>You are not a member of any organisation. Ask an owner for an invite.</p>`;
+    const needs = NEEDS[route.view];
+    if (needs && !this.#can(needs)) return html`<p role="alert">This page needs the ${minimum(needs)} role; yours here is ${this.#org?.role}.</p>`;
     switch (route.view) {
       case 'new':
-        return html`<cpa-campaign-form .api=${this.api!} @saved=${this.#saved}></cpa-campaign-form>`;
+        return html`<cpa-campaign-form .api=${api} can-change-status @saved=${this.#saved}></cpa-campaign-form>`;
       case 'blocks':
         return html`<section>
           <h2 tabindex="-1">Blocklist</h2>
-          <cpa-blocklist .api=${this.api!}></cpa-blocklist>
+          <cpa-blocklist .api=${api}></cpa-blocklist>
         </section>`;
+      case 'members':
+        return html`<cpa-members-page .api=${api} org-id=${this.orgId} member-id=${signedIn.member?.id ?? nothing}></cpa-members-page>`;
+      case 'keys':
+        return html`<cpa-keys-page .api=${api} org-id=${this.orgId}></cpa-keys-page>`;
+      case 'twilio':
+        return html`<cpa-twilio-page .api=${api} org-id=${this.orgId}></cpa-twilio-page>`;
+      case 'audit':
+        return html`<cpa-audit-page .api=${api} org-id=${this.orgId}></cpa-audit-page>`;
       case 'edit':
-        return campaign?.id === route.id ? html`<cpa-campaign-form .api=${this.api!} .campaign=${campaign} @saved=${this.#saved}></cpa-campaign-form>` : html`<p>Loading…</p>`;
+        return campaign?.id === route.id
+          ? html`<cpa-campaign-form .api=${api} .campaign=${campaign} ?can-change-status=${this.#can('changeStatus')} @saved=${this.#saved}></cpa-campaign-form>`
+          : html`<p>Loading…</p>`;
       case 'campaign':
-        return campaign?.id === route.id ? this.#renderCampaign(campaign) : html`<p>Loading…</p>`;
+        return campaign?.id === route.id ? this.#renderCampaign(api, campaign) : html`<p>Loading…</p>`;
       default:
         return this.#renderList();
     }
@@ -237,7 +355,7 @@ export class AdminApp extends LitElement {
     return html`
       <section>
         <h2 tabindex="-1">Campaigns</h2>
-        <div class="actions"><a class="button" href="#/new">New campaign</a></div>
+        ${this.#can('createCampaign') ? html`<div class="actions"><a class="button" href="#/new">New campaign</a></div>` : nothing}
         ${this.campaigns
           ? this.campaigns.length
             ? html`<ul class="campaigns">
@@ -254,35 +372,43 @@ export class AdminApp extends LitElement {
     `;
   }
 
-  #renderCampaign(campaign: Campaign) {
+  #renderCampaign(api: AdminApi, campaign: Campaign) {
     const id = encodeURIComponent(campaign.id);
+    const changeStatus = this.#can('changeStatus');
     return html`
       <section>
         <h2 tabindex="-1">${campaign.name} <span class=${`status status-${campaign.status}`}>${campaign.status}</span></h2>
         <p class="hint">Id <code>${campaign.id}</code></p>
         <div class="actions">
-          <a class="button" href=${`#/c/${id}/edit`}>Edit</a>
-          ${ACTIONS[campaign.status as Campaign['status']].map(
-            ([action, label]) => html`<button type="button" class="secondary" @click=${() => this.#act(action)}>${label}</button>`,
-          )}
-          <button type="button" class="secondary" @click=${() => this.#act('copy')}>Copy</button>
+          ${this.#can('editCampaign') ? html`<a class="button" href=${`#/c/${id}/edit`}>Edit</a>` : nothing}
+          ${changeStatus
+            ? html`${ACTIONS[campaign.status as Campaign['status']].map(
+                  ([action, label]) => html`<button type="button" class="secondary" @click=${() => this.#act(action)}>${label}</button>`,
+                )}
+                <button type="button" class="secondary" @click=${() => this.#act('copy')}>Copy</button>`
+            : nothing}
           <span role="status" aria-live="polite">${this.notice}</span>
         </div>
       </section>
       <section>
-        <cpa-campaign-stats .api=${this.api!} campaign-id=${campaign.id}></cpa-campaign-stats>
+        <cpa-campaign-stats .api=${api} campaign-id=${campaign.id}></cpa-campaign-stats>
       </section>
       <section>
         <cpa-test-call campaign-id=${campaign.id} ?needs-zip=${needsZip(campaign)} @call-placed=${this.#refreshStats} @call-settled=${this.#refreshStats}></cpa-test-call>
       </section>
       <section>
-        <cpa-targets-preview .api=${this.api!} .campaign=${campaign}></cpa-targets-preview>
+        <cpa-targets-preview .api=${api} .campaign=${campaign}></cpa-targets-preview>
       </section>
       <section>
         <cpa-embed-snippet campaign-id=${campaign.id}></cpa-embed-snippet>
       </section>
       <section>
-        <cpa-webhook-panel .api=${this.api!} .campaign=${campaign} @campaign-changed=${(event: CustomEvent<Campaign>) => (this.campaign = event.detail)}></cpa-webhook-panel>
+        <cpa-webhook-panel
+          .api=${api}
+          .campaign=${campaign}
+          ?readonly=${!this.#can('webhook')}
+          @campaign-changed=${(event: CustomEvent<Campaign>) => (this.campaign = event.detail)}
+        ></cpa-webhook-panel>
       </section>
     `;
   }

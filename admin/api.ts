@@ -1,9 +1,11 @@
-/** The admin API as the dashboard uses it: same origin, `Authorization: Bearer <token>`. */
+/** The admin API as the dashboard uses it: same origin, as the operator (token), a key (token) or a member (session cookie). */
 import type { CampaignSettings } from '../server/campaigns/settings.ts';
 import type { CampaignStats as Stats } from '../server/stats/stats.ts';
 import type { WebhookEventType as WebhookEvent } from '../server/webhooks/settings.ts';
 import type { Coverage } from '../server/targets/coverage.ts';
 import type { TargetLookup } from '../server/targets/resolve.ts';
+import { download, type Init, query, requestJson } from './http.ts';
+import type { Role } from './roles.ts';
 
 export interface CustomTarget {
   id: string;
@@ -70,44 +72,7 @@ export type StatsRange = {
   tz?: string;
 };
 
-/** One of several problems the server found at once (a CSV import lists each bad line). */
-export interface Problem {
-  line?: number;
-  column?: string;
-  message: string;
-}
-
-/** A refusal the page can show next to the field it names. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-    readonly details: Problem[] = [],
-  ) {
-    super(message);
-  }
-}
-
-/** An element that runs requests one at a time and shows the last one's failure. */
-export interface RequestHost {
-  busy: boolean;
-  error?: ApiError;
-}
-
-/** Runs one request for `host`, busy meanwhile; its failure is shown (with the field it names), never thrown. */
-export async function runRequest(host: RequestHost, request: () => Promise<void>): Promise<void> {
-  host.busy = true;
-  host.error = undefined;
-  try {
-    await request();
-  } catch (error) {
-    host.error = error instanceof ApiError ? error : new ApiError(0, 'unknown', (error as Error).message);
-  } finally {
-    host.busy = false;
-  }
-}
+export { ApiError, type Problem, type RequestHost, runRequest } from './http.ts';
 
 /** A blocklist entry: a phone entry never shows its number (only a keyed hash is kept). */
 export interface Block {
@@ -119,48 +84,133 @@ export interface Block {
   createdAt: string;
 }
 
-const TOKEN_KEY = 'call-power-admin-token';
-
-export const storedToken = () => sessionStorage.getItem(TOKEN_KEY) ?? '';
-export const storeToken = (token: string) => (token ? sessionStorage.setItem(TOKEN_KEY, token) : sessionStorage.removeItem(TOKEN_KEY));
-
-type Init = RequestInit & { token?: string; type?: string };
-
-/** A request with the token; a body is JSON unless `type` says otherwise. */
-async function request(path: string, init: Init = {}): Promise<Response> {
-  const { token, type = 'application/json', ...rest } = init;
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      ...rest,
-      headers: {
-        accept: 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(rest.body ? { 'content-type': type } : {}),
-      },
-    });
-  } catch {
-    throw new ApiError(0, 'network', 'The server cannot be reached. Check your connection.');
-  }
-  if (response.ok) return response;
-  const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string; field?: string; details?: Problem[] } } | null;
-  const error = body?.error;
-  throw new ApiError(response.status, error?.code ?? 'unknown', error?.message ?? `The server answered ${response.status}.`, error?.field, error?.details);
+/** An organisation as one signed-in actor sees it: with their role in it. */
+export interface OrgRole {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt?: string;
 }
 
-const requestJson = <T>(path: string, init: Init = {}) => request(path, init).then((response) => (response.status === 204 ? undefined : response.json()) as Promise<T>);
+export interface Member {
+  id: string;
+  email: string;
+  name: string;
+}
 
-const query = (range: Record<string, string | undefined>) => {
-  const params = new URLSearchParams(Object.entries(range).filter(([, value]) => value) as [string, string][]);
-  return params.size ? `?${params}` : '';
+/** A member's session, as sign-in, restore and invite acceptance answer. */
+export interface Session {
+  member: Member;
+  orgs: OrgRole[];
+  csrfToken: string;
+}
+
+export interface Invitation {
+  org: { id: string; name: string };
+  email: string;
+  role: Role;
+  expiresAt: string;
+}
+
+export interface Invite {
+  id: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+  expiresAt: string;
+  /** Only in the response that made it: the link is shown once. */
+  url?: string;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  role: Role;
+  hint: string;
+  createdBy?: string;
+  createdAt: string;
+  lastUsedAt?: string | null;
+  /** Only in the response that made it. */
+  secret?: string;
+}
+
+/** An organisation's own Twilio account, as the API shows it: never a secret, only its end. */
+export interface TwilioSettings {
+  accountSid: string | null;
+  authTokenHint: string | null;
+  apiKeySid?: string | null;
+  callerId: string | null;
+  cps: number | null;
+  configured: boolean;
+}
+
+export interface TwilioInput {
+  accountSid: string;
+  authToken: string;
+  apiKeySid?: string;
+  apiKeySecret?: string;
+  callerId: string;
+  cps?: number;
+}
+
+export interface AuditEvent {
+  id: number | string;
+  at: string;
+  actor: { kind: 'operator' | 'member' | 'key'; id: string; label: string };
+  action: string;
+  objectType: string;
+  objectId: string | null;
+  changes: Record<string, unknown> | null;
+}
+
+/** How requests are authorised: a bearer token (the operator's, or a key), or the session cookie with its CSRF token. */
+export type Credentials = { kind: 'token'; token: string } | { kind: 'session'; csrfToken: string };
+
+const TOKEN_KEY = 'call-power-admin-token';
+const ORG_KEY = 'call-power-admin-org';
+
+/** The token and the chosen organisation are kept for this tab only. */
+export const storedToken = () => sessionStorage.getItem(TOKEN_KEY) ?? '';
+export const storeToken = (token: string) => (token ? sessionStorage.setItem(TOKEN_KEY, token) : sessionStorage.removeItem(TOKEN_KEY));
+export const storedOrg = () => sessionStorage.getItem(ORG_KEY) ?? '';
+export const storeOrg = (id: string) => (id ? sessionStorage.setItem(ORG_KEY, id) : sessionStorage.removeItem(ORG_KEY));
+
+const SAFE = new Set(['GET', 'HEAD']);
+const json = (method: string, body: unknown = {}): Init => ({ method, body: JSON.stringify(body) });
+const org = (id: string) => `/orgs/${encodeURIComponent(id)}`;
+
+/** The routes that need no actor: signing in, and opening an invite. */
+export const sessionApi = {
+  signIn: (email: string, password: string) => requestJson<Session>('/api/admin/session', json('POST', { email, password })),
+  /** The member the session cookie names (401 without one). */
+  restore: () => requestJson<Session>('/api/admin/session'),
+  invitation: (token: string) => requestJson<{ invite: Invitation }>(`/api/admin/invites/${encodeURIComponent(token)}`).then((r) => r.invite),
+  accept: (token: string, body: { name?: string; password: string }) => requestJson<Session>(`/api/admin/invites/${encodeURIComponent(token)}/accept`, json('POST', body)),
 };
 
-/** Calls for one signed-in organiser. */
+/** Calls for one signed-in organiser, inside `orgId` when given (the server's choice otherwise). */
 export class AdminApi {
-  constructor(readonly token: string) {}
+  constructor(
+    readonly credentials: Credentials,
+    readonly orgId?: string,
+  ) {}
+
+  /** The same credentials, acting in another organisation. */
+  in(orgId: string) {
+    return new AdminApi(this.credentials, orgId);
+  }
+
+  #init(init: Init = {}): Init {
+    const { credentials } = this;
+    const headers: Record<string, string> = { ...init.headers };
+    if (credentials.kind === 'token') headers.authorization = `Bearer ${credentials.token}`;
+    else if (!SAFE.has(init.method ?? 'GET')) headers['x-csrf-token'] = credentials.csrfToken;
+    if (this.orgId) headers['callpower-org'] = this.orgId;
+    return { ...init, headers };
+  }
 
   #json<T>(path: string, init: Init = {}): Promise<T> {
-    return requestJson<T>(`/api/admin${path}`, { ...init, token: this.token });
+    return requestJson<T>(`/api/admin${path}`, this.#init(init));
   }
 
   campaigns() {
@@ -173,11 +223,11 @@ export class AdminApi {
 
   save(id: string | undefined, body: unknown) {
     const path = id ? `/campaigns/${encodeURIComponent(id)}` : '/campaigns';
-    return this.#json<{ campaign: Campaign }>(path, { method: id ? 'PATCH' : 'POST', body: JSON.stringify(body) }).then((r) => r.campaign);
+    return this.#json<{ campaign: Campaign }>(path, json(id ? 'PATCH' : 'POST', body)).then((r) => r.campaign);
   }
 
   act(id: string, action: 'pause' | 'resume' | 'archive' | 'copy') {
-    return this.#json<{ campaign: Campaign }>(`/campaigns/${encodeURIComponent(id)}/${action}`, { method: 'POST', body: '{}' }).then((r) => r.campaign);
+    return this.#json<{ campaign: Campaign }>(`/campaigns/${encodeURIComponent(id)}/${action}`, json('POST')).then((r) => r.campaign);
   }
 
   /** The newest deliveries of the campaign's webhook events, optionally of one status. */
@@ -188,11 +238,11 @@ export class AdminApi {
   /** Re-queues one failed delivery, or (without `eventId`) every failed one. */
   retry(id: string, eventId?: string) {
     const path = `/campaigns/${encodeURIComponent(id)}/webhook/deliveries${eventId ? `/${encodeURIComponent(eventId)}` : ''}/retry`;
-    return this.#json<{ retried?: number }>(path, { method: 'POST', body: '{}' });
+    return this.#json<{ retried?: number }>(path, json('POST'));
   }
 
   rotateSecret(id: string) {
-    return this.#json<{ webhook: Webhook }>(`/campaigns/${encodeURIComponent(id)}/webhook/rotate`, { method: 'POST', body: '{}' }).then((r) => r.webhook);
+    return this.#json<{ webhook: Webhook }>(`/campaigns/${encodeURIComponent(id)}/webhook/rotate`, json('POST')).then((r) => r.webhook);
   }
 
   /** The campaign's own list, each routed target with its coverage. */
@@ -215,7 +265,7 @@ export class AdminApi {
   }
 
   block(body: { phone?: string; ip?: string; reason?: string; expiresAt?: string }) {
-    return this.#json<{ block: Block }>('/blocks', { method: 'POST', body: JSON.stringify(body) }).then((r) => r.block);
+    return this.#json<{ block: Block }>('/blocks', json('POST', body)).then((r) => r.block);
   }
 
   unblock(id: number) {
@@ -226,11 +276,90 @@ export class AdminApi {
     return this.#json<Stats>(`/campaigns/${encodeURIComponent(id)}/stats${query(range)}`);
   }
 
-  /** The CSV as a Blob (a link cannot carry the token). */
-  async csv(id: string, kind: 'targets' | 'offices' | 'calls', range: StatsRange = {}): Promise<{ blob: Blob; filename: string }> {
-    const response = await request(`/api/admin/campaigns/${encodeURIComponent(id)}/stats/${kind}.csv${query(range)}`, { token: this.token });
-    const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `${id}-${kind}.csv`;
-    return { blob: await response.blob(), filename };
+  csv(id: string, kind: 'targets' | 'offices' | 'calls', range: StatsRange = {}) {
+    return download(`/api/admin/campaigns/${encodeURIComponent(id)}/stats/${kind}.csv${query(range)}`, this.#init(), `${id}-${kind}.csv`);
+  }
+
+  // The signed-in member: a session's own routes.
+
+  signOut() {
+    return this.#json<void>('/session', { method: 'DELETE' });
+  }
+
+  signOutEverywhere() {
+    return this.#json<void>('/session/everywhere', json('POST'));
+  }
+
+  changePassword(currentPassword: string, newPassword: string) {
+    return this.#json<void>('/me/password', json('PUT', { currentPassword, newPassword }));
+  }
+
+  // Organisations, their members, keys, Twilio account and audit log.
+
+  orgs() {
+    return this.#json<{ orgs: OrgRole[] }>('/orgs').then((r) => r.orgs);
+  }
+
+  createOrg(name: string) {
+    return this.#json<{ org: { id: string; name: string } }>('/orgs', json('POST', { name })).then((r) => r.org);
+  }
+
+  members(orgId: string) {
+    return this.#json<{ members: (Member & { role: Role; createdAt: string })[]; invites: Invite[] }>(`${org(orgId)}/members`);
+  }
+
+  invite(orgId: string, email: string, role: Role) {
+    return this.#json<{ invite: Invite }>(`${org(orgId)}/invites`, json('POST', { email, role })).then((r) => r.invite);
+  }
+
+  revokeInvite(orgId: string, inviteId: string) {
+    return this.#json<void>(`${org(orgId)}/invites/${encodeURIComponent(inviteId)}`, { method: 'DELETE' });
+  }
+
+  setRole(orgId: string, memberId: string, role: Role) {
+    return this.#json<{ member: Member & { role: Role } }>(`${org(orgId)}/members/${encodeURIComponent(memberId)}`, json('PATCH', { role })).then((r) => r.member);
+  }
+
+  removeMember(orgId: string, memberId: string) {
+    return this.#json<void>(`${org(orgId)}/members/${encodeURIComponent(memberId)}`, { method: 'DELETE' });
+  }
+
+  keys(orgId: string) {
+    return this.#json<{ keys: ApiKey[] }>(`${org(orgId)}/keys`).then((r) => r.keys);
+  }
+
+  createKey(orgId: string, name: string, role: Role) {
+    return this.#json<{ key: ApiKey }>(`${org(orgId)}/keys`, json('POST', { name, role })).then((r) => r.key);
+  }
+
+  revokeKey(orgId: string, keyId: string) {
+    return this.#json<void>(`${org(orgId)}/keys/${encodeURIComponent(keyId)}`, { method: 'DELETE' });
+  }
+
+  twilio(orgId: string) {
+    return this.#json<{ twilio: TwilioSettings }>(`${org(orgId)}/twilio`).then((r) => r.twilio);
+  }
+
+  saveTwilio(orgId: string, body: TwilioInput) {
+    return this.#json<{ twilio: TwilioSettings }>(`${org(orgId)}/twilio`, json('PUT', body)).then((r) => r.twilio);
+  }
+
+  /** Asks Twilio whether these credentials (or, without a body, the saved ones) work, without saving them. */
+  testTwilio(orgId: string, body?: TwilioInput) {
+    return this.#json<{ ok: true; friendlyName: string; status: string }>(`${org(orgId)}/twilio/test`, json('POST', body));
+  }
+
+  /** Back to the server's own account. */
+  clearTwilio(orgId: string) {
+    return this.#json<void>(`${org(orgId)}/twilio`, { method: 'DELETE' });
+  }
+
+  audit(before?: AuditEvent['id'], limit = 50) {
+    return this.#json<{ events: AuditEvent[]; next?: AuditEvent['id'] }>(`/audit${query({ before, limit })}`);
+  }
+
+  auditCsv() {
+    return download('/api/admin/audit.csv', this.#init(), 'audit.csv');
   }
 }
 

@@ -68,6 +68,7 @@ export class CampaignForm extends LitElement {
     callAgain: { state: true },
     locale: { state: true },
     saving: { state: true },
+    canChangeStatus: { type: Boolean, attribute: 'can-change-status' },
   };
   declare api: AdminApi;
   declare campaign?: Campaign;
@@ -80,6 +81,8 @@ export class CampaignForm extends LitElement {
   /** The campaign's language as chosen in the form: the translations offered are the other ones. */
   declare locale: Locale;
   declare saving: boolean;
+  /** Whether the role may pause, resume or archive (admin): an editor sees the status but cannot change it. */
+  declare canChangeStatus: boolean;
 
   constructor() {
     super();
@@ -87,6 +90,7 @@ export class CampaignForm extends LitElement {
     this.callAgain = false;
     this.locale = 'en';
     this.saving = false;
+    this.canChangeStatus = false;
   }
 
   override willUpdate(changed: PropertyValues<this>) {
@@ -125,13 +129,18 @@ export class CampaignForm extends LitElement {
     if (!body.name) return this.#refuse(new ApiError(0, 'required', 'Give the campaign a name.', 'name'));
     this.saving = true;
     try {
-      const saved = await this.api.save(this.campaign?.id, this.campaign ? body : withoutNulls(body));
+      const saved = await this.api.save(this.campaign?.id, this.campaign ? this.#changes(body) : withoutNulls(body));
       this.dispatchEvent(new CustomEvent('saved', { bubbles: true, composed: true, detail: saved }));
     } catch (error) {
       await this.#refuse(error instanceof ApiError ? error : new ApiError(0, 'unknown', String(error)));
     } finally {
       this.saving = false;
     }
+  }
+
+  /** An editor changes what a campaign says and whom it calls, not whether it runs: the status is left out. */
+  #changes(body: ReturnType<typeof campaignBody>) {
+    return this.canChangeStatus ? body : { ...body, status: undefined };
   }
 
   /** Shows an error under the field it names (`targets.custom.1.phone`), or the nearest one that exists, and focuses it. */
@@ -164,7 +173,10 @@ export class CampaignForm extends LitElement {
           <legend>Campaign</legend>
           ${input('name', 'Name', c?.name, { required: true, error: error('name') })}
           <div class="row">
-            ${select('status', 'Status', c?.status ?? 'active', [['active', 'Active'], ['paused', 'Paused'], ['archived', 'Archived']])}
+            ${select('status', 'Status', c?.status ?? 'active', [['active', 'Active'], ['paused', 'Paused'], ['archived', 'Archived']], {
+              disabled: !this.canChangeStatus,
+              hint: this.canChangeStatus ? undefined : 'Pausing and archiving need the admin role.',
+            })}
             ${select('locale', 'Language', this.locale, LANGUAGES, { onChange: (event) => (this.locale = (event.target as HTMLSelectElement).value as Locale) })}
           </div>
           ${input('countries', 'Countries callers may be in', (s?.countries ?? ['US']).join(', '), { hint: 'ISO codes, e.g. US, CA', error: error('countries') })}

@@ -1,4 +1,5 @@
 import { css, html, LitElement } from 'lit';
+import { copyText } from './copy.ts';
 import { base } from './styles.ts';
 
 /** The widget's styling API (see widget/call-power.ts): what a campaign site may set. */
@@ -53,17 +54,7 @@ export class EmbedSnippet extends LitElement {
   }
 
   async #copy() {
-    try {
-      await navigator.clipboard.writeText(this.snippet);
-      this.notice = 'Copied to the clipboard.';
-    } catch {
-      // No clipboard (an http page, or permission refused): select the text for Ctrl+C instead.
-      const range = document.createRange();
-      range.selectNodeContents(this.renderRoot.querySelector('code')!);
-      getSelection()?.removeAllRanges();
-      getSelection()?.addRange(range);
-      this.notice = 'Selected: press Ctrl+C (⌘C) to copy.';
-    }
+    this.notice = await copyText(this.snippet, this.renderRoot.querySelector('code')!);
   }
 
   override render() {

@@ -10,6 +10,7 @@ export interface FieldOptions {
   min?: number;
   max?: number;
   placeholder?: string;
+  autocomplete?: string;
   /** A `<datalist>` id to suggest values from. */
   list?: string;
   disabled?: boolean;
@@ -54,6 +55,7 @@ export const input = (id: string, label: string, value: string | number | undefi
       min=${attributes.min ?? nothing}
       max=${attributes.max ?? nothing}
       placeholder=${attributes.placeholder ?? nothing}
+      autocomplete=${attributes.autocomplete ?? nothing}
       list=${attributes.list ?? nothing}
       aria-invalid=${attributes.error ? 'true' : nothing}
       aria-describedby=${describedBy(id, attributes)}

@@ -1,0 +1,101 @@
+import { html, LitElement, nothing } from 'lit';
+import { type AdminApi, ApiError, type Member } from './api.ts';
+import { input } from './fields.ts';
+import { runRequest } from './http.ts';
+import { MIN_PASSWORD, passwordProblem } from './invite-accept.ts';
+import { base } from './styles.ts';
+
+/**
+ * The signed-in member's account: a new password (which ends their other sessions), and signing out here
+ * or everywhere. Fires `signed-out` once the server has ended the session.
+ */
+export class AccountPage extends LitElement {
+  static override styles = base;
+
+  static override properties = {
+    api: { attribute: false },
+    member: { attribute: false },
+    error: { state: true },
+    notice: { state: true },
+    busy: { state: true },
+  };
+  declare api: AdminApi;
+  declare member: Member;
+  declare error?: ApiError;
+  declare notice: string;
+  declare busy: boolean;
+
+  constructor() {
+    super();
+    this.notice = '';
+    this.busy = false;
+  }
+
+  async #changePassword(event: SubmitEvent) {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const text = (name: string) => String(data.get(name) ?? '');
+    this.notice = '';
+    const problem = passwordProblem(text('new-password'), text('confirm-password'), ['new-password', 'confirm-password']);
+    if (problem) this.error = new ApiError(0, 'invalid', problem[1], problem[0]);
+    else
+      await runRequest(this, async () => {
+        try {
+          await this.api.changePassword(text('current-password'), text('new-password'));
+        } catch (error) {
+          // The current password is the only thing a signed-in member can get wrong here.
+          if (error instanceof ApiError && error.status === 401) throw new ApiError(401, error.code, 'That is not your current password.', 'current-password');
+          throw error;
+        }
+        form.reset();
+        this.notice = 'Password changed. Your other sessions have ended.';
+      });
+    if (this.error) {
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"], #account-error')?.focus();
+    }
+  }
+
+  async #signOutEverywhere() {
+    await runRequest(this, async () => {
+      await this.api.signOutEverywhere();
+      this.dispatchEvent(new CustomEvent('signed-out', { bubbles: true, composed: true, detail: 'You are signed out on every device.' }));
+    });
+  }
+
+  override render() {
+    const error = (field: string) => (this.error?.field === field ? this.error.message : undefined);
+    const fields = ['current-password', 'new-password', 'confirm-password'];
+    return html`
+      <section aria-labelledby="account-heading">
+        <h2 id="account-heading" tabindex="-1">Your account</h2>
+        <p>${this.member.name ? html`${this.member.name}, ` : nothing}${this.member.email}</p>
+        <form @submit=${this.#changePassword} novalidate>
+          <fieldset>
+            <legend>Change your password</legend>
+            <input type="email" name="username" autocomplete="username" .value=${this.member.email} hidden />
+            ${input('current-password', 'Current password', undefined, { type: 'password', autocomplete: 'current-password', required: true, error: error('current-password') })}
+            ${input('new-password', 'New password', undefined, {
+              type: 'password',
+              autocomplete: 'new-password',
+              required: true,
+              hint: `At least ${MIN_PASSWORD} characters. Your other sessions end.`,
+              error: error('new-password') ?? error('newPassword'),
+            })}
+            ${input('confirm-password', 'Confirm the new password', undefined, { type: 'password', autocomplete: 'new-password', required: true, error: error('confirm-password') })}
+            <button type="submit" ?disabled=${this.busy}>Change password</button>
+          </fieldset>
+        </form>
+        ${this.error && !fields.includes(this.error.field ?? '') && this.error.field !== 'newPassword'
+          ? html`<p id="account-error" class="error" role="alert" tabindex="-1">${this.error.message}</p>`
+          : nothing}
+        <p role="status" aria-live="polite">${this.notice}</p>
+        <div class="actions">
+          <button type="button" class="secondary" ?disabled=${this.busy} @click=${() => this.#signOutEverywhere()}>Sign out everywhere</button>
+        </div>
+        <p class="hint">Ends every session of your account, on every device and browser, this one included.</p>
+      </section>
+    `;
+  }
+}
