@@ -44,8 +44,8 @@ export class AccountPage extends LitElement {
         try {
           await this.api.changePassword(text('current-password'), text('new-password'));
         } catch (error) {
-          // The current password is the only thing a signed-in member can get wrong here.
-          if (error instanceof ApiError && error.status === 401) throw new ApiError(401, error.code, 'That is not your current password.', 'current-password');
+          if (error instanceof ApiError && error.field === 'currentPassword') throw new ApiError(error.status, error.code, 'That is not your current password.', 'current-password');
+          if (error instanceof ApiError && error.field === 'newPassword') throw new ApiError(error.status, error.code, error.message, 'new-password');
           throw error;
         }
         form.reset();
@@ -81,13 +81,13 @@ export class AccountPage extends LitElement {
               autocomplete: 'new-password',
               required: true,
               hint: `At least ${MIN_PASSWORD} characters. Your other sessions end.`,
-              error: error('new-password') ?? error('newPassword'),
+              error: error('new-password'),
             })}
             ${input('confirm-password', 'Confirm the new password', undefined, { type: 'password', autocomplete: 'new-password', required: true, error: error('confirm-password') })}
             <button type="submit" ?disabled=${this.busy}>Change password</button>
           </fieldset>
         </form>
-        ${this.error && !fields.includes(this.error.field ?? '') && this.error.field !== 'newPassword'
+        ${this.error && !fields.includes(this.error.field ?? '')
           ? html`<p id="account-error" class="error" role="alert" tabindex="-1">${this.error.message}</p>`
           : nothing}
         <p role="status" aria-live="polite">${this.notice}</p>

@@ -402,14 +402,11 @@ export class AdminApp extends LitElement {
       <section>
         <cpa-embed-snippet campaign-id=${campaign.id}></cpa-embed-snippet>
       </section>
-      <section>
-        <cpa-webhook-panel
-          .api=${api}
-          .campaign=${campaign}
-          ?readonly=${!this.#can('webhook')}
-          @campaign-changed=${(event: CustomEvent<Campaign>) => (this.campaign = event.detail)}
-        ></cpa-webhook-panel>
-      </section>
+      ${this.#can('webhook')
+        ? html`<section>
+            <cpa-webhook-panel .api=${api} .campaign=${campaign} @campaign-changed=${(event: CustomEvent<Campaign>) => (this.campaign = event.detail)}></cpa-webhook-panel>
+          </section>`
+        : nothing}
     `;
   }
 }

@@ -94,7 +94,7 @@ export class AuditPage extends LitElement {
     const { events } = this;
     if (!events) return html`<p>Loading…</p>`;
     if (!events.length) return html`<p>Nothing has been recorded yet.</p>`;
-    return html`<div class="scroll" tabindex="0" role="region" aria-label="Audit log">
+    return html`<div class="scroll" tabindex="0" role="region" aria-label="Events">
         <table id="audit" aria-label="Audit log">
           <thead>
             <tr>

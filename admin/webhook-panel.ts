@@ -56,12 +56,9 @@ export class WebhookPanel extends LitElement {
     error: { state: true },
     notice: { state: true },
     busy: { state: true },
-    readonly: { type: Boolean },
   };
   declare api: AdminApi;
   declare campaign: Campaign;
-  /** Below the admin role: the webhook and its deliveries are shown, nothing is changed or retried. */
-  declare readonly: boolean;
   declare deliveries?: Delivery[];
   declare shown: DeliveryStatus | '';
   /** A secret the server just made: shown until the organiser leaves the campaign. */
@@ -75,7 +72,6 @@ export class WebhookPanel extends LitElement {
     this.shown = '';
     this.notice = '';
     this.busy = false;
-    this.readonly = false;
   }
 
   override willUpdate(changed: PropertyValues<this>) {
@@ -149,7 +145,7 @@ export class WebhookPanel extends LitElement {
     return html`
       <h3>Webhook</h3>
       <p class="hint">Signed POSTs of each call's events to your own systems. The README shows the payload and how to check the signature.</p>
-      ${this.readonly ? this.#renderReadonly(webhook) : this.#renderSettings(webhook)}
+      ${this.#renderSettings(webhook)}
       ${this.error ? html`<p class="error" role="alert">${this.error.field ? `${this.error.field}: ` : ''}${this.error.message}</p>` : nothing}
       <p role="status" aria-live="polite">${this.notice}</p>
       ${this.secret
@@ -160,12 +156,6 @@ export class WebhookPanel extends LitElement {
         : nothing}
       ${this.#renderDeliveries()}
     `;
-  }
-
-  #renderReadonly(webhook: Webhook | undefined) {
-    if (!webhook) return html`<p>No webhook.</p>`;
-    const events = webhook.events ? webhook.events.map((name) => EVENT_LABELS[name]).join(', ') : 'every event';
-    return html`<p>Events go to <code>${webhook.url}</code>: ${events}${webhook.includePhone ? ", with the caller's phone number" : ''}.</p>`;
   }
 
   #renderSettings(webhook: Webhook | undefined) {
@@ -211,11 +201,9 @@ export class WebhookPanel extends LitElement {
         <div class="field">
           <button type="button" class="secondary" ?disabled=${this.busy} @click=${() => this.refresh()}>Refresh</button>
         </div>
-        ${this.readonly
-          ? nothing
-          : html`<div class="field">
-              <button type="button" class="secondary" ?disabled=${this.busy} @click=${() => this.#retry()}>Retry all failed</button>
-            </div>`}
+        <div class="field">
+          <button type="button" class="secondary" ?disabled=${this.busy} @click=${() => this.#retry()}>Retry all failed</button>
+        </div>
       </div>
       ${!deliveries
         ? html`<p>Loading…</p>`
@@ -241,7 +229,7 @@ export class WebhookPanel extends LitElement {
                       <td>${delivery.attempts}</td>
                       <td>${progress(delivery)}</td>
                       <td>
-                        ${delivery.status === 'failed' && !this.readonly
+                        ${delivery.status === 'failed'
                           ? html`<button type="button" class="secondary" ?disabled=${this.busy} aria-label=${`Retry ${delivery.type} of ${when(delivery.createdAt)}`} @click=${() => this.#retry(delivery.id)}>
                               Retry
                             </button>`
