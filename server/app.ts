@@ -19,6 +19,8 @@ import { callRoutes } from './routes/calls.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { customTargetRoutes } from './routes/custom-targets.ts';
 import { demoRoutes } from './routes/demo.ts';
+import { orgRoutes } from './routes/orgs.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { twimlRoutes } from './routes/twiml.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { projectRoot } from './paths.ts';
@@ -56,6 +58,8 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
   );
   app.route('/api/campaigns', campaignRoutes(deps));
   app.route('/api/calls', callRoutes(deps));
+  app.route('/api/admin', sessionRoutes(deps));
+  app.route('/api/admin', orgRoutes(deps));
   app.route('/api/admin', adminRoutes(deps));
   app.route('/api/admin', customTargetRoutes(deps));
   app.route('/api/admin', blockRoutes(deps));

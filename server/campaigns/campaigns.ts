@@ -11,6 +11,7 @@ import { assertWebhookAllowed, type WebhookRules } from '../webhooks/settings.ts
 import { describeSchedule, scheduleZone } from '../supporters/schedule.ts';
 import type { Locale } from '../calls/prompts.ts';
 import { wordsIn } from './language.ts';
+import { DEFAULT_ORG } from '../auth/actor.ts';
 import { parseDistrict, stateOfDistrict } from '../congress/district.ts';
 import { STATES } from '../congress/zip-prefixes.ts';
 
@@ -153,7 +154,7 @@ const slugify = (name: string) =>
 const newCampaignId = (name: string) => `${slugify(name)}-${randomBytes(3).toString('hex')}`;
 
 /** Validates and stores a campaign with its own targets, all or nothing. */
-export async function createCampaign(db: Db, input: CampaignInput, rules: WebhookRules = {}): Promise<Campaign> {
+export async function createCampaign(db: Db, input: CampaignInput, rules: WebhookRules = {}, orgId = DEFAULT_ORG): Promise<Campaign> {
   const { id, name, status, callInNumber, targets, ...rest } = input;
   assertWebhookAllowed(rest.webhook, rules);
   const { custom = [], ...targeting } = targets;
@@ -163,7 +164,7 @@ export async function createCampaign(db: Db, input: CampaignInput, rules: Webhoo
   return db.transaction(async (tx) => {
     if (id && (await findCampaign(tx, id))) throw new ApiError(409, 'conflict', `A campaign with id "${id}" already exists.`, 'id');
     await assertCallInFree(tx, callInNumber);
-    const [campaign] = await tx.insert(campaigns).values({ id: campaignId, name, status, settings, callInNumber }).returning();
+    const [campaign] = await tx.insert(campaigns).values({ id: campaignId, orgId, name, status, settings, callInNumber }).returning();
     await replaceCustomTargets(tx, campaignId, list);
     return campaign!;
   });
@@ -172,7 +173,7 @@ export async function createCampaign(db: Db, input: CampaignInput, rules: Webhoo
 async function assertCallInFree(db: Db, number: string | null | undefined, except?: string) {
   if (!number) return;
   const [owner] = await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.callInNumber, number));
-  if (owner && owner.id !== except) throw new ApiError(409, 'conflict', `${number} is already the call-in number of "${owner.id}".`, 'callInNumber');
+  if (owner && owner.id !== except) throw new ApiError(409, 'conflict', `${number} is already the call-in number of another campaign.`, 'callInNumber');
 }
 
 export type CustomTargetInput = z.output<typeof CustomTargetInput>;
@@ -315,7 +316,8 @@ export async function copyCampaign(db: Db, sourceId: string, { id, name }: { id?
   const campaignId = id ?? newCampaignId(copyName);
   return db.transaction(async (tx) => {
     if (await findCampaign(tx, campaignId)) throw new ApiError(409, 'conflict', `A campaign with id "${campaignId}" already exists.`, 'id');
-    const [campaign] = await tx.insert(campaigns).values({ id: campaignId, name: copyName, status: 'paused', settings: source.settings }).returning();
+    // A copy stays in the original's organisation.
+    const [campaign] = await tx.insert(campaigns).values({ id: campaignId, orgId: source.orgId, name: copyName, status: 'paused', settings: source.settings }).returning();
     const list = await tx.select().from(customTargets).where(eq(customTargets.campaignId, sourceId));
     if (list.length) await tx.insert(customTargets).values(list.map((target) => ({ ...target, campaignId })));
     return campaign!;

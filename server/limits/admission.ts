@@ -54,7 +54,7 @@ function officeWindows(campaign: Campaign, targets: readonly Target[]): Window[]
  * processes.
  */
 export async function admitCall(db: Db, blocklist: Blocklist, { campaign, phoneHash, client, targets }: Attempt): Promise<Target[]> {
-  if ((await blocklist.isPhoneBlocked(phoneHash)) || (await blocklist.isIpBlocked(client?.ip))) {
+  if ((await blocklist.isPhoneBlocked(phoneHash, campaign.orgId)) || (await blocklist.isIpBlocked(client?.ip, campaign.orgId))) {
     throw new ApiError(403, 'blocked', 'Calls from this number or network are not accepted by this service.');
   }
   const { limits, scope } = limitsOf(campaign);

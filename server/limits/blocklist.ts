@@ -1,5 +1,6 @@
 import { BlockList, isIP } from 'node:net';
-import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { DEFAULT_ORG } from '../auth/actor.ts';
 import { ttlCache } from '../cache.ts';
 import type { Db } from '../store/db.ts';
 import { blocks } from '../store/schema.ts';
@@ -23,42 +24,46 @@ export function parseIpRule(value: string): { address: string; prefix?: number; 
 /** Callers (by keyed hash) and IP ranges that may not place calls, with optional expiry. */
 export class Blocklist {
   readonly #db: Db;
-  #rules = ttlCache<BlockList>(IP_RULES_MAX_AGE_MS, 1);
+  #rules = ttlCache<Map<string, BlockList>>(IP_RULES_MAX_AGE_MS, 1);
 
   constructor(db: Db) {
     this.#db = db;
   }
 
-  async isPhoneBlocked(phoneHash: string): Promise<boolean> {
+  /** Blocked by the campaign's organisation, or by the operator (`default`), whose list covers every campaign. */
+  async isPhoneBlocked(phoneHash: string, orgId: string = DEFAULT_ORG): Promise<boolean> {
     const [row] = await this.#db
       .select({ id: blocks.id })
       .from(blocks)
-      .where(and(eq(blocks.kind, 'phone'), eq(blocks.value, phoneHash), active()))
+      .where(and(eq(blocks.kind, 'phone'), eq(blocks.value, phoneHash), inArray(blocks.orgId, [...new Set([orgId, DEFAULT_ORG])]), active()))
       .limit(1);
     return Boolean(row);
   }
 
-  async isIpBlocked(ip: string | undefined): Promise<boolean> {
+  async isIpBlocked(ip: string | undefined, orgId: string = DEFAULT_ORG): Promise<boolean> {
     const family = ip && isIP(ip);
     if (!family) return false;
     const rules = await this.#rules('ip', () => this.#loadIpRules());
-    return rules.check(ip, family === 4 ? 'ipv4' : 'ipv6');
+    const kind = family === 4 ? 'ipv4' : 'ipv6';
+    return Boolean(rules.get(DEFAULT_ORG)?.check(ip, kind) || (orgId !== DEFAULT_ORG && rules.get(orgId)?.check(ip, kind)));
   }
 
   /** After an admin change, so this process applies it at once (others within IP_RULES_MAX_AGE_MS). */
   invalidate(): void {
-    this.#rules = ttlCache<BlockList>(IP_RULES_MAX_AGE_MS, 1);
+    this.#rules = ttlCache<Map<string, BlockList>>(IP_RULES_MAX_AGE_MS, 1);
   }
 
-  async #loadIpRules(): Promise<BlockList> {
-    const rows = await this.#db.select({ value: blocks.value }).from(blocks).where(and(eq(blocks.kind, 'ip'), active()));
-    const list = new BlockList();
-    for (const { value } of rows) {
+  /** Each organisation's IP rules. */
+  async #loadIpRules(): Promise<Map<string, BlockList>> {
+    const rows = await this.#db.select({ orgId: blocks.orgId, value: blocks.value }).from(blocks).where(and(eq(blocks.kind, 'ip'), active()));
+    const lists = new Map<string, BlockList>();
+    for (const { orgId, value } of rows) {
       const rule = parseIpRule(value);
       if (!rule) continue;
+      const list = lists.get(orgId) ?? lists.set(orgId, new BlockList()).get(orgId)!;
       if (rule.prefix === undefined) list.addAddress(rule.address, rule.family);
       else list.addSubnet(rule.address, rule.prefix, rule.family);
     }
-    return list;
+    return lists;
   }
 }

@@ -1,5 +1,5 @@
-import { desc } from 'drizzle-orm';
-import { Hono, type Context } from 'hono';
+import { desc, eq } from 'drizzle-orm';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import {
   type Campaign,
@@ -13,12 +13,14 @@ import {
   updateCampaign,
 } from '../campaigns/campaigns.ts';
 import type { AppDeps } from '../deps.ts';
+import type { AdminEnv } from '../middleware/admin-auth.ts';
 import type { Db } from '../store/db.ts';
 import { campaigns } from '../store/schema.ts';
 import { callLogCsv, officesCsv, targetsCsv } from '../stats/csv.ts';
 import { campaignStats, StatsQuery } from '../stats/stats.ts';
 import { validate } from '../validate.ts';
 import { maskedCampaign } from '../webhooks/secret.ts';
+import { csvDownload, pulled } from './csv-download.ts';
 
 /** PATCH takes any subset of the create fields; the merged campaign is validated in `updateCampaign`. */
 const CampaignPatch = z.record(z.string(), z.unknown());
@@ -35,49 +37,22 @@ const adminView = async (db: Db, campaign: Campaign, revealSecret = false) => ({
   campaign: { ...maskedCampaign(campaign, revealSecret), customTargets: await customTargetsOf(db, campaign.id) },
 });
 
-function csvDownload(c: Context, filename: string, body: string | ReadableStream<Uint8Array>) {
-  c.header('Content-Type', 'text/csv; charset=utf-8');
-  c.header('Content-Disposition', `attachment; filename="${filename}"`);
-  c.header('Cache-Control', 'no-store');
-  return c.body(body);
-}
-
-/**
- * Chunks pulled one at a time as the client reads (backpressure: a page of rows is only read from the
- * store when the last one has gone out). A failure half-way errors the stream, so the download fails
- * rather than ending short without a word.
- */
-function pulled(source: AsyncIterable<string>, onError: (error: unknown) => void): ReadableStream<Uint8Array> {
-  const chunks = source[Symbol.asyncIterator]();
-  const encoder = new TextEncoder();
-  return new ReadableStream({
-    async pull(controller) {
-      try {
-        const { value, done } = await chunks.next();
-        if (done) controller.close();
-        else controller.enqueue(encoder.encode(value));
-      } catch (error) {
-        onError(error);
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await chunks.return?.();
-    },
-  });
-}
-
 const rangeSuffix = ({ from, to }: StatsQuery) => (from || to ? `-${from ?? 'start'}-to-${to ?? 'now'}` : '');
 
 export function adminRoutes({ store: { db }, log, config }: AppDeps) {
-  return new Hono()
+  // A campaign named in the path has been checked to be the actor's organisation's (middleware/admin-auth.ts).
+  return new Hono<AdminEnv>()
 
     .get('/campaigns', async (c) => {
-      const rows = await db.select().from(campaigns).orderBy(desc(campaigns.createdAt));
+      const rows = await db.select().from(campaigns).where(eq(campaigns.orgId, c.get('actor').orgId)).orderBy(desc(campaigns.createdAt));
       return c.json({ campaigns: rows.map((row) => maskedCampaign(row)) });
     })
 
-    .post('/campaigns', validate('json', CampaignInput), async (c) => c.json(await adminView(db, await createCampaign(db, c.req.valid('json'), config), true), 201))
+    .post('/campaigns', validate('json', CampaignInput), async (c) => {
+      const campaign = await createCampaign(db, c.req.valid('json'), config, c.get('actor').orgId);
+      c.set('auditObject', campaign.id);
+      return c.json(await adminView(db, campaign, true), 201);
+    })
 
     .get('/campaigns/:id', async (c) => c.json(await adminView(db, await requireCampaign(db, c.req.param('id')))))
 
@@ -93,9 +68,12 @@ export function adminRoutes({ store: { db }, log, config }: AppDeps) {
       return c.json(await adminView(db, await setCampaignStatus(db, c.req.param('id'), status)));
     })
 
-    .post('/campaigns/:id/copy', validate('json', CopyRequest), async (c) =>
-      c.json(await adminView(db, await copyCampaign(db, c.req.param('id'), c.req.valid('json'), config)), 201),
-    )
+    .post('/campaigns/:id/copy', validate('json', CopyRequest), async (c) => {
+      const copy = await copyCampaign(db, c.req.param('id'), c.req.valid('json'), config);
+      c.set('auditChanges', { copyOf: c.req.param('id'), ...c.req.valid('json') });
+      c.set('auditObject', copy.id);
+      return c.json(await adminView(db, copy), 201);
+    })
 
     .get('/campaigns/:id/stats', validate('query', StatsQuery), async (c) => {
       const campaign = await requireCampaign(db, c.req.param('id'));

@@ -1,7 +1,8 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.ts';
+import type { AdminEnv } from '../middleware/admin-auth.ts';
 import { notFound } from '../errors.ts';
 import { parseIpRule } from '../limits/blocklist.ts';
 import { hashPhone, normalizePhone } from '../phone.ts';
@@ -28,7 +29,11 @@ const BlockInput = z
   })
   .refine((input) => Boolean(input.phone) !== Boolean(input.ip), { message: 'give exactly one of phone or ip', path: ['phone'] });
 
-/** The blocklist (admin; auth is applied in app.ts). Numbers go in and never come out: only hashes are kept. */
+/**
+ * An organisation's blocklist (admin; auth is applied in app.ts): it applies to the organisation's campaigns,
+ * and the `default` organisation's (the operator's) to every campaign. Numbers go in and never come out:
+ * only hashes are kept.
+ */
 export function blockRoutes({ store: { db }, blocklist, secretKey }: AppDeps) {
   const view = ({ id, kind, value, reason, expiresAt, createdAt }: typeof blocks.$inferSelect) => ({
     id,
@@ -40,9 +45,9 @@ export function blockRoutes({ store: { db }, blocklist, secretKey }: AppDeps) {
     createdAt,
   });
 
-  return new Hono()
+  return new Hono<AdminEnv>()
     .get('/blocks', async (c) => {
-      const rows = await db.select().from(blocks).orderBy(desc(blocks.createdAt));
+      const rows = await db.select().from(blocks).where(eq(blocks.orgId, c.get('actor').orgId)).orderBy(desc(blocks.createdAt));
       return c.json({ blocks: rows.map(view) });
     })
 
@@ -51,15 +56,19 @@ export function blockRoutes({ store: { db }, blocklist, secretKey }: AppDeps) {
       const entry = phone ? { kind: 'phone', value: hashPhone(secretKey, normalizePhone(phone)) } : { kind: 'ip', value: ip! };
       const [row] = await db
         .insert(blocks)
-        .values({ ...entry, reason, expiresAt: expiresAt ? new Date(expiresAt) : null })
+        .values({ ...entry, orgId: c.get('actor').orgId, reason, expiresAt: expiresAt ? new Date(expiresAt) : null })
         .returning();
       blocklist.invalidate();
+      c.set('auditObject', String(row!.id));
+      // What was blocked is not written down: a number would be personal data, and its hash means nothing to a reader.
+      c.set('auditChanges', { kind: entry.kind, ...(ip ? { ip } : {}), reason, expiresAt });
       return c.json({ block: view(row!) }, 201);
     })
 
     .delete('/blocks/:id', async (c) => {
       const id = wholeNumber(c.req.param('id'), INTEGER_MAX);
-      const removed = id !== undefined ? await db.delete(blocks).where(eq(blocks.id, id)).returning({ id: blocks.id }) : [];
+      const removed =
+        id !== undefined ? await db.delete(blocks).where(and(eq(blocks.id, id), eq(blocks.orgId, c.get('actor').orgId))).returning({ id: blocks.id }) : [];
       if (!removed.length) throw notFound('Block');
       blocklist.invalidate();
       return c.body(null, 204);

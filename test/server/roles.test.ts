@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ROUTE_RULES, ruleFor } from '../../server/auth/roles.ts';
+import { testDeps } from '../support/app.ts';
+import { openTestStore } from '../support/store.ts';
+
+test('every admin route has a rule in the one table, and every change is audited', async () => {
+  const store = await openTestStore();
+  try {
+    const { app } = testDeps(store);
+    const routes = app.routes.filter((r) => r.path.startsWith('/api/admin/') && r.method !== 'ALL');
+    assert.ok(routes.length > 40, `${routes.length} admin routes`);
+    for (const { method, path } of routes) {
+      const sample = path.slice('/api/admin'.length).replace(/:action\{pause\|resume\|archive\}/, 'pause').replace(/:(\w+)/g, 'x-$1');
+      const { rule } = ruleFor(method, sample);
+      assert.notEqual(rule.path, '', `${method} ${path} has no rule in server/auth/roles.ts`);
+      if (method !== 'GET' && rule.access !== 'signedOut' && !rule.path.endsWith('/twilio/test')) assert.ok(rule.audit, `${method} ${path} changes something but is not audited`);
+    }
+    // And no rule is left over from a route that no longer exists.
+    for (const rule of ROUTE_RULES) {
+      const hono = routes.some((r) => r.method === rule.method && ruleFor(r.method, r.path.slice('/api/admin'.length).replace(/:action\{pause\|resume\|archive\}/, rule.path.split('/').at(-1)!)).rule === rule);
+      assert.ok(hono || rule.path.startsWith('/orgs/:orgId/twilio'), `rule ${rule.method} ${rule.path} matches no route`);
+    }
+  } finally {
+    await store.close();
+  }
+});
