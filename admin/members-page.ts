@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
-import type { AdminApi, ApiError, Invite, Member } from './api.ts';
+import { type AdminApi, ApiError, type Invite, type Member } from './api.ts';
 import { copyText } from './copy.ts';
 import { input, select } from './fields.ts';
 import { runRequest } from './http.ts';
@@ -11,6 +11,11 @@ type Row = Member & { role: Role; createdAt: string };
 const ROLE_OPTIONS = ROLES.map((role) => [role, ROLE_LABELS[role]] as [string, string]);
 const when = (iso: string) => new Date(iso).toLocaleString();
 const who = (member: Member) => member.name || member.email;
+const article = (role: Role) => (/^[aeiou]/.test(role) ? 'an' : 'a');
+/** A refusal of a row's action is shown above the list, not under the invite form's field of the same name (`role`). */
+const unfielded = (error: unknown) => {
+  throw error instanceof ApiError ? new ApiError(error.status, error.code, error.message) : error;
+};
 
 /**
  * An organisation's members and pending invites (owner): invite by email with a role (the link is shown
@@ -97,16 +102,16 @@ export class MembersPage extends LitElement {
   async #setRole(member: Row) {
     const role = this.renderRoot.querySelector<HTMLSelectElement>(`#role-${CSS.escape(member.id)}`)!.value as Role;
     await runRequest(this, async () => {
-      await this.api.setRole(this.orgId, member.id, role);
+      await this.api.setRole(this.orgId, member.id, role).catch(unfielded);
       await this.#load();
-      this.notice = `${who(member)} is now ${role === 'admin' || role === 'owner' ? 'an' : 'a'} ${role}.`;
+      this.notice = `${who(member)} is now ${article(role)} ${role}.`;
     });
   }
 
   async #remove(member: Row) {
     if (!confirm(`Remove ${who(member)} from this organisation? They can no longer sign in to it.`)) return;
     await runRequest(this, async () => {
-      await this.api.removeMember(this.orgId, member.id);
+      await this.api.removeMember(this.orgId, member.id).catch(unfielded);
       await this.#load();
       this.notice = `${who(member)} was removed.`;
     });
@@ -114,7 +119,7 @@ export class MembersPage extends LitElement {
 
   async #revoke(invite: Invite) {
     await runRequest(this, async () => {
-      await this.api.revokeInvite(this.orgId, invite.id);
+      await this.api.revokeInvite(this.orgId, invite.id).catch(unfielded);
       if (this.link?.id === invite.id) this.link = undefined;
       await this.#load();
       this.notice = `The invite for ${invite.email} no longer works.`;

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations } from '../support/axe.ts';
 import { launchChromium } from '../support/browser.ts';
-import { type DashboardPage, fitsWidth, openDashboard } from '../support/dashboard.ts';
+import { adminRead, type DashboardPage, fitsWidth, openDashboard } from '../support/dashboard.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { openTestStore, type TestStore } from '../support/store.ts';
 
@@ -36,7 +36,7 @@ let viewerInvite = '';
 async function inviteLink(page: Page, email: string, role: string): Promise<string> {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Role', { exact: true }).selectOption(role);
-  await page.getByRole('button', { name: 'Invite' }).click();
+  await page.getByRole('button', { name: 'Invite', exact: true }).click();
   const shown = page.locator('#invite-link code');
   await shown.waitFor();
   const url = new URL((await shown.textContent())!.trim());
@@ -60,6 +60,13 @@ async function acceptInvite(path: string, person: { name: string; password: stri
   await page.getByRole('heading', { name: 'Campaigns', exact: true }).waitFor();
   assert.equal(new URL(page.url()).hash, '#/', 'the token leaves the address bar');
   return opened;
+}
+
+/** A member's id, from the owner's list (as the operator sees it). */
+async function memberId(email: string): Promise<string> {
+  const orgId = await owner.page.evaluate(() => sessionStorage.getItem('call-power-admin-org'));
+  const { members } = await adminRead<{ members: { id: string; email: string }[] }>(server, `/orgs/${orgId}/members`);
+  return members.find((member) => member.email === email)!.id;
 }
 
 async function signIn(page: Page, email: string, password: string) {
@@ -155,6 +162,47 @@ describe('the dashboard: organisations, members, keys and the audit log', () => 
     await page.context().close();
   });
 
+  test('the owner revokes a spare invite, makes the viewer an editor, and cannot demote the last owner', async () => {
+    const { page, problems } = owner;
+    await page.reload();
+    await page.getByRole('table', { name: 'Members' }).getByText(VIEWER.email).waitFor();
+    assert.equal(await page.getByRole('table', { name: 'Pending invites' }).count(), 0, 'both invites were accepted');
+    const spare = await inviteLink(page, 'spare@riverside.example', 'admin');
+    await page.getByRole('button', { name: 'Revoke the invite for spare@riverside.example' }).click();
+    await page.getByText('The invite for spare@riverside.example no longer works.').waitFor();
+    assert.equal(await page.locator('#invite-link').count(), 0, 'the revoked link is no longer shown');
+    const late = await openDashboard(browser, server);
+    await late.page.goto(`${server.url}${spare}`);
+    await late.page.getByText('This invite link is unknown, expired or already used. Ask for a new one.').waitFor();
+    assert.deepEqual(late.problems.filter((p) => !p.endsWith('/api/admin/session')).map((p) => p.replace(/invites\/.*/, 'invites/…')), ['404 /api/admin/invites/…']);
+    await late.page.context().close();
+
+    await page.getByLabel(`Role of ${VIEWER.name}`, { exact: true }).selectOption('editor');
+    await page.getByRole('button', { name: `Change the role of ${VIEWER.name}` }).click();
+    await page.getByText(`${VIEWER.name} is now an editor.`).waitFor();
+    await page.getByLabel(`Role of ${OWNER.name}`, { exact: true }).selectOption('admin');
+    await page.getByRole('button', { name: `Change the role of ${OWNER.name}` }).click();
+    await page.getByRole('alert').getByText(/only owner/).waitFor();
+    assert.deepEqual(problems.splice(0), ['409 /api/admin/orgs/' + (await page.evaluate(() => sessionStorage.getItem('call-power-admin-org'))) + `/members/${await memberId(OWNER.email)}`]);
+
+    // The editor may change what the campaign says, not whether it runs.
+    const editor = await openDashboard(browser, server);
+    const e = editor.page;
+    await e.goto(`${server.url}/admin`);
+    await signIn(e, VIEWER.email, VIEWER.newPassword);
+    await e.getByRole('link', { name: 'Fix the lifts' }).click();
+    await e.getByRole('link', { name: 'Edit' }).waitFor();
+    assert.equal(await e.getByRole('button', { name: 'Pause' }).count(), 0);
+    await e.getByRole('link', { name: 'Edit' }).click();
+    assert.ok(await e.getByLabel('Status').isDisabled(), 'pausing needs the admin role');
+    await e.getByRole('textbox', { name: 'Script', exact: true }).fill('Tell them the lifts have been out since March.');
+    await e.getByRole('button', { name: 'Save changes' }).click();
+    await e.getByRole('heading', { name: /Fix the lifts/ }).waitFor();
+    assert.deepEqual(editor.problems, ['401 /api/admin/session']);
+    await e.context().close();
+    assert.deepEqual(problems, []);
+  });
+
   test('the owner makes an API key, whose secret is shown once and works until revoked', async () => {
     const { page, problems } = owner;
     await page.getByRole('link', { name: 'API keys' }).click();
@@ -186,13 +234,29 @@ describe('the dashboard: organisations, members, keys and the audit log', () => 
 
   test('the audit log shows who did each of these, pages back, and downloads as CSV', async () => {
     const { page, problems } = owner;
+    // More than a page of events: 50 keys made by the operator.
+    const orgId = (await page.evaluate(() => sessionStorage.getItem('call-power-admin-org')))!;
+    for (let i = 0; i < 50; i++) {
+      const made = await fetch(`${server.url}/api/admin/orgs/${orgId}/keys`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${server.config.adminToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: `bulk ${i}`, role: 'viewer' }),
+      });
+      assert.equal(made.status, 201);
+    }
     await page.getByRole('link', { name: 'Audit log' }).click();
     const table = page.getByRole('table', { name: 'Audit log' });
+    const rows = table.locator('tbody tr');
     await table.waitFor();
+    assert.equal(await rows.count(), 50);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await page.getByRole('button', { name: 'Load more' }).waitFor({ state: 'detached' });
+    assert.ok((await rows.count()) > 50);
+    assert.ok(await rows.nth(50).evaluate((row) => (row.getRootNode() as ShadowRoot).activeElement === row), 'focus on the first row that arrived');
     const text = (await table.textContent()) ?? '';
     for (const seen of [`${OWNER.email} (member)`, 'operator (operator)', 'name: CRM sync', 'name: Fix the lifts', `email: ${VIEWER.email}`]) assert.ok(text.includes(seen), `${seen} in the log`);
     const actions = await table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')));
-    for (const action of ['campaign.create', 'invite.create', 'key.create', 'key.revoke']) assert.ok(actions.includes(action), `${action} in ${actions}`);
+    for (const action of ['org.create', 'campaign.create', 'invite.create', 'invite.accept', 'invite.revoke', 'member.update', 'campaign.update', 'key.create', 'key.revoke']) assert.ok(actions.includes(action), `${action} in ${actions}`);
     assert.ok(!text.includes(OWNER.password) && !text.includes('cpk_'), 'no secrets');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
