@@ -2,10 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { and, inArray, isNotNull, lt, ne, or, sql } from 'drizzle-orm';
 import { FINAL_CALL_STATUSES } from './calls/calls.ts';
 import { describeError } from './errors.ts';
+import { sweepSessions } from './auth/sessions.ts';
 import { sweepRateLimits } from './limits/rate-limit.ts';
 import type { Logger } from './log.ts';
 import type { Db } from './store/db.ts';
-import { blocks, calls } from './store/schema.ts';
+import { blocks, calls, invites } from './store/schema.ts';
 import { sweepWebhookOutbox } from './webhooks/deliveries.ts';
 
 export interface JanitorOptions {
@@ -22,7 +23,8 @@ const STUCK_HOURS = 6;
 /**
  * Periodic clean-up, safe to run in every process: forgets caller numbers that a lost status callback
  * left behind, strips call records past the retention period down to what the tallies need, and
- * drops old rate-limit windows and long-expired blocks, and keeps the webhook outbox within its limits.
+ * drops old rate-limit windows, long-expired blocks and invitations and expired sessions, and keeps the
+ * webhook outbox within its limits.
  */
 export async function sweep(db: Db, retentionDays: number): Promise<void> {
   await db
@@ -45,6 +47,8 @@ export async function sweep(db: Db, retentionDays: number): Promise<void> {
   await sweepRateLimits(db);
   await db.delete(blocks).where(lt(blocks.expiresAt, sql`now() - interval '30 days'`));
   await sweepWebhookOutbox(db, retentionDays);
+  await sweepSessions(db);
+  await db.delete(invites).where(lt(invites.expiresAt, sql`now() - interval '30 days'`));
 }
 
 export class Janitor {

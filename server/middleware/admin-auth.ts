@@ -55,7 +55,8 @@ type Caller =
  */
 export function adminAuth({ token, db, log, failuresPerMinute = 10 }: AdminAuthOptions): MiddlewareHandler<AdminEnv> {
   const refuse = async (c: Context<AdminEnv>, failures: Window, why: string) => {
-    await reserve(db, [failures]);
+    // A wrong token may be a guess at a weak ADMIN_TOKEN; a stale cookie is a browser signed out (its 256 bits are not guessed).
+    if (c.req.header('authorization') !== undefined) await reserve(db, [failures]);
     log(`admin: refused ${c.req.method} ${c.req.path} from ${c.get('client').ip}: ${why}`);
     c.header('WWW-Authenticate', 'Bearer realm="call-power admin"');
     return c.json(errorBody('unauthorized', 'Sign in, or send a valid admin token or API key (Authorization: Bearer …).'), 401);

@@ -5,7 +5,23 @@ import type { Hono } from 'hono';
 import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
 import { generateSampleData } from '../../server/stats/sample-data.ts';
 import { testDeps } from '../support/app.ts';
-import { adminIdSegment, blockBody, campaignBody, copyBody, dayText, numberText, targetsCsvBody, zoneText } from '../support/fuzz-admin-arbitraries.ts';
+import {
+  acceptBody,
+  adminIdSegment,
+  blockBody,
+  campaignBody,
+  copyBody,
+  dayText,
+  inviteBody,
+  keyBody,
+  numberText,
+  orgBody,
+  passwordBody,
+  roleBody,
+  signInBody,
+  targetsCsvBody,
+  zoneText,
+} from '../support/fuzz-admin-arbitraries.ts';
 import { anyText, contentType, method, mostly, queryString } from '../support/fuzz-arbitraries.ts';
 import { assertPrototypesIntact, report, run, send as sendChecked, snapshotPrototypes } from '../support/fuzz.ts';
 import { json } from '../support/server.ts';
@@ -17,7 +33,7 @@ import { openTestStore, type TestStore } from '../support/store.ts';
  * blocks, so this file has its own store and asserts nothing about what is stored.
  */
 
-type BodyKind = 'campaign' | 'copy' | 'block' | 'csv';
+type BodyKind = 'campaign' | 'copy' | 'block' | 'csv' | 'org' | 'key' | 'invite' | 'role' | 'signIn' | 'password' | 'accept';
 /** Every admin route, as the app names it under /api/admin (the first test checks that none is missing). */
 const ROUTES: { method: string; path: string; body?: BodyKind; query?: string[] }[] = [
   { method: 'GET', path: '/campaigns' },
@@ -41,6 +57,27 @@ const ROUTES: { method: string; path: string; body?: BodyKind; query?: string[] 
   { method: 'GET', path: '/blocks' },
   { method: 'POST', path: '/blocks', body: 'block' },
   { method: 'DELETE', path: '/blocks/:id' },
+  { method: 'POST', path: '/session', body: 'signIn' },
+  { method: 'GET', path: '/session' },
+  { method: 'DELETE', path: '/session' },
+  { method: 'POST', path: '/session/everywhere' },
+  { method: 'PUT', path: '/me/password', body: 'password' },
+  { method: 'GET', path: '/invites/:token' },
+  { method: 'POST', path: '/invites/:token/accept', body: 'accept' },
+  { method: 'GET', path: '/orgs' },
+  { method: 'POST', path: '/orgs', body: 'org' },
+  { method: 'GET', path: '/orgs/:orgId' },
+  { method: 'PATCH', path: '/orgs/:orgId', body: 'org' },
+  { method: 'GET', path: '/orgs/:orgId/keys' },
+  { method: 'POST', path: '/orgs/:orgId/keys', body: 'key' },
+  { method: 'DELETE', path: '/orgs/:orgId/keys/:keyId' },
+  { method: 'GET', path: '/orgs/:orgId/members' },
+  { method: 'PATCH', path: '/orgs/:orgId/members/:memberId', body: 'role' },
+  { method: 'DELETE', path: '/orgs/:orgId/members/:memberId' },
+  { method: 'POST', path: '/orgs/:orgId/invites', body: 'invite' },
+  { method: 'DELETE', path: '/orgs/:orgId/invites/:inviteId' },
+  { method: 'GET', path: '/audit', query: ['before', 'limit'] },
+  { method: 'GET', path: '/audit.csv' },
 ];
 
 const BODIES: Record<BodyKind, { type: string; body: fc.Arbitrary<string | Uint8Array> }> = {
@@ -48,6 +85,13 @@ const BODIES: Record<BodyKind, { type: string; body: fc.Arbitrary<string | Uint8
   copy: { type: 'application/json', body: copyBody },
   block: { type: 'application/json', body: blockBody },
   csv: { type: 'text/csv', body: targetsCsvBody },
+  org: { type: 'application/json', body: orgBody },
+  key: { type: 'application/json', body: keyBody },
+  invite: { type: 'application/json', body: inviteBody },
+  role: { type: 'application/json', body: roleBody },
+  signIn: { type: 'application/json', body: signInBody },
+  password: { type: 'application/json', body: passwordBody },
+  accept: { type: 'application/json', body: acceptBody },
 };
 
 let store: TestStore;
@@ -121,12 +165,14 @@ describe('fuzzing the admin API with a valid token', () => {
       action: mostly('pause', fc.oneof(fc.constantFrom('resume', 'archive', 'delete', 'PAUSE'), adminIdSegment)),
       eventId: fc.oneof(fc.constant(null), adminIdSegment),
       blockId: fc.oneof(fc.integer({ min: 1, max: 30 }).map(String), adminIdSegment),
-      query: fc.oneof(queryString(['from', 'to', 'tz', 'status', 'limit', 'cursor'], value), fc.constant('')),
+      query: fc.oneof(queryString(['from', 'to', 'tz', 'status', 'limit', 'cursor', 'before'], value), fc.constant('')),
     });
     await run(requests, 800, async ({ route, method, id, action, eventId: event, blockId, query }) => {
       const path = route.path
         .replace(':action{pause|resume|archive}', action)
         .replace(':eventId', event ?? eventId)
+        .replace(':orgId', id === 'fuzz' ? 'default' : id)
+        .replace(/:(keyId|memberId|inviteId|token)/, blockId)
         .replace(':id', route.path.startsWith('/blocks') ? blockId : id);
       const body = route.body && BODIES[route.body];
       await send(method ?? route.method, path + query, body ? { 'content-type': body.type } : {}, body ? '' : undefined);
@@ -144,7 +190,8 @@ describe('fuzzing the admin API with a valid token', () => {
       }),
     );
     await run(requests, 700, async ({ route, id, type, body }) => {
-      await send(route.method, route.path.replace(':id', id), { 'content-type': type }, body);
+      const path = route.path.replace(':id', id).replace(':orgId', id === 'fuzz' ? 'default' : id).replace(/:(memberId|token)/, id);
+      await send(route.method, path, { 'content-type': type }, body);
     });
   });
 

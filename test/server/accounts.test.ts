@@ -96,6 +96,13 @@ describe('accounts: organisations, invitations and sessions', () => {
 
     await owner.expect(204, 'POST', '/session/everywhere');
     await laptop.expect(401, 'GET', '/campaigns');
+    // A browser still open after signing out elsewhere keeps asking; that does not lock its network out.
+    for (let i = 0; i < 12; i++) await laptop.expect(401, 'GET', '/campaigns');
+    await new AdminClient(base).signIn('a@example.org', 'a new long password');
+    // Guessing tokens does.
+    const guesser = new AdminClient(base, 'not-the-admin-token');
+    for (let i = 0; i < 10; i++) await guesser.expect(401, 'GET', '/campaigns');
+    await guesser.expect(429, 'GET', '/campaigns');
   });
 
   test('an API key acts in its organisation with its role, shows its secret once, and stops working the moment it is revoked', async () => {

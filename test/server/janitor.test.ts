@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
 import { sweep } from '../../server/janitor.ts';
 import { reserve } from '../../server/limits/rate-limit.ts';
-import { blocks, calls } from '../../server/store/schema.ts';
+import { blocks, calls, invites, members, sessions } from '../../server/store/schema.ts';
 import { openTestStore, type TestStore } from '../support/store.ts';
 
 let store: TestStore;
@@ -60,5 +60,20 @@ describe('the janitor', () => {
     assert.deepEqual(windows.rows.map((r) => r.key), ['fresh']);
     const left = (await store.db.execute(sql`select value from blocks`)) as unknown as { rows: { value: string }[] };
     assert.deepEqual(left.rows.map((r) => r.value), ['10.0.0.2']);
+  });
+
+  test('drops expired sessions and long-expired invitations, keeping live ones', async () => {
+    await store.db.insert(members).values({ id: 'mem_a', email: 'a@example.org', passwordHash: 'x' });
+    await store.db.insert(sessions).values([
+      { tokenHash: 'live', memberId: 'mem_a', csrfToken: 'c', expiresAt: sql`now() + interval '1 day'` },
+      { tokenHash: 'expired', memberId: 'mem_a', csrfToken: 'c', expiresAt: sql`now() - interval '1 minute'` },
+    ]);
+    const invite = (id: string, expiresAt: ReturnType<typeof sql>) => ({ id, tokenHash: id, orgId: 'default', email: 'b@example.org', role: 'viewer', invitedBy: 'operator', expiresAt });
+    await store.db.insert(invites).values([invite('fresh', sql`now() + interval '1 day'`), invite('recent', sql`now() - interval '1 day'`), invite('old', sql`now() - interval '40 days'`)]);
+
+    await sweep(store.db, 400);
+
+    assert.deepEqual((await store.db.select({ hash: sessions.tokenHash }).from(sessions)).map((r) => r.hash), ['live']);
+    assert.deepEqual((await store.db.select({ id: invites.id }).from(invites)).map((r) => r.id).sort(), ['fresh', 'recent']);
   });
 });

@@ -197,3 +197,22 @@ export const targetsCsvBody: fc.Arbitrary<string | Uint8Array> = fc.oneof(
   { weight: 1, arbitrary: anyText },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }) },
 );
+
+const role = fc.oneof({ weight: 4, arbitrary: some('viewer', 'editor', 'admin', 'owner') }, { weight: 1, arbitrary: fc.oneof(fieldText, some('OWNER', 'operator', '')) });
+const email = fc.oneof({ weight: 3, arbitrary: some('a@example.org', 'B@Example.ORG', 'new@example.org') }, { weight: 1, arbitrary: fc.oneof(fieldText, some('a@', '@b', 'a@b@c', ' a@example.org ')) });
+const password = fc.oneof(some('correct horse battery', 'short', ''), fieldText);
+
+/** `POST /orgs`, `PATCH /orgs/:orgId`. */
+export const orgBody = sentJson(mutatedBody(fc.record({ name: fieldText }), ['name']));
+/** `POST /orgs/:orgId/keys`. */
+export const keyBody = sentJson(mutatedBody(fc.record({ name: fieldText, role }), ['name', 'role']));
+/** `POST /orgs/:orgId/invites`. */
+export const inviteBody = sentJson(mutatedBody(fc.record({ email, role }), ['email', 'role']));
+/** `PATCH /orgs/:orgId/members/:memberId`. */
+export const roleBody = sentJson(mutatedBody(fc.record({ role }), ['role']));
+/** `POST /session`. */
+export const signInBody = sentJson(mutatedBody(fc.record({ email, password }), ['email', 'password']));
+/** `PUT /me/password`. */
+export const passwordBody = sentJson(mutatedBody(fc.record({ currentPassword: password, newPassword: password }), ['currentPassword', 'newPassword']));
+/** `POST /invites/:token/accept`. */
+export const acceptBody = sentJson(mutatedBody(fc.record({ name: fieldText, password }, { requiredKeys: ['password'] }), ['name', 'password']));
