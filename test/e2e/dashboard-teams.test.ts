@@ -266,4 +266,31 @@ describe('the dashboard: organisations, members, keys and the audit log', () => 
     assert.ok(await fitsWidth(page));
     assert.deepEqual(problems, []);
   });
+
+  test('an owner invited to a second organisation joins with her own password and switches between the two', async () => {
+    const operator = await openDashboard(browser, server, { signedIn: true });
+    await operator.page.goto(`${server.url}/admin#/members`);
+    await operator.page.getByLabel('Organisation').selectOption('default');
+    await operator.page.getByRole('link', { name: 'Members' }).click();
+    const path = await inviteLink(operator.page, OWNER.email, 'editor');
+    assert.deepEqual(operator.problems, []);
+    await operator.page.context().close();
+
+    const { page, problems } = owner;
+    await page.goto(`${server.url}${path}`);
+    await page.getByRole('heading', { name: 'Join Default' }).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
+    await page.getByLabel('Confirm the password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Join Default' }).click();
+    await page.getByRole('link', { name: 'Fix the lifts' }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Dashboard' });
+    await page.getByLabel('Organisation').selectOption('default');
+    await page.getByRole('link', { name: 'Call Congress (demo)' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Fix the lifts' }).count(), 0);
+    assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Campaigns', 'Account'], 'an editor here');
+    await page.getByLabel('Organisation').selectOption({ label: 'Riverside Tenants (owner)' });
+    await page.getByRole('link', { name: 'Fix the lifts' }).waitFor();
+    assert.ok((await nav.getByRole('link').allTextContents()).includes('Members'));
+    assert.deepEqual(problems, []);
+  });
 });
