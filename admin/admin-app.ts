@@ -2,41 +2,9 @@ import { css, html, LitElement, nothing } from 'lit';
 import { type AdminApi, ApiError, type Campaign, type OrgRole, storedOrg, storeOrg, storeToken } from './api.ts';
 import type { CampaignStats } from './campaign-stats.ts';
 import { type Action, can, minimum, type Role } from './roles.ts';
+import { NAV, NEEDS, parseRoute, type Route } from './routes.ts';
 import { restoreSignIn, type SignedIn } from './sign-in.ts';
 import { base } from './styles.ts';
-
-const PAGES = ['new', 'blocks', 'members', 'keys', 'twilio', 'audit', 'account', 'orgs'] as const;
-type Page = (typeof PAGES)[number];
-type Route = { view: 'list' | Page } | { view: 'campaign' | 'edit'; id: string } | { view: 'invite'; token: string };
-
-function parseRoute(hash: string): Route {
-  const invite = /^#invite=([^&]+)/.exec(hash);
-  if (invite) return { view: 'invite', token: decodeURIComponent(invite[1]!) };
-  const [, view, id, edit] = hash.replace(/^#/, '').split('/');
-  if (PAGES.includes(view as Page)) return { view: view as Page };
-  if (view === 'c' && id) return { view: edit === 'edit' ? 'edit' : 'campaign', id: decodeURIComponent(id) };
-  return { view: 'list' };
-}
-
-/** What each page needs of the role in the current organisation (the list and a campaign need only to be a member). */
-const NEEDS: Partial<Record<Route['view'], Action>> = {
-  new: 'createCampaign',
-  edit: 'editCampaign',
-  blocks: 'blocklist',
-  members: 'members',
-  keys: 'keys',
-  twilio: 'twilio',
-  audit: 'audit',
-};
-/** The organisation's pages, each shown to the roles that may use it. */
-const NAV: [Page | 'list', string, Action][] = [
-  ['list', 'Campaigns', 'read'],
-  ['blocks', 'Blocklist', 'blocklist'],
-  ['members', 'Members', 'members'],
-  ['keys', 'API keys', 'keys'],
-  ['twilio', 'Twilio', 'twilio'],
-  ['audit', 'Audit log', 'audit'],
-];
 
 /** Whether a test call needs a ZIP, as the widget decides it (server/campaigns/campaigns.ts `targetMode`). */
 const needsZip = ({ settings, customTargets = [] }: Campaign) =>
@@ -221,8 +189,18 @@ export class AdminApp extends LitElement {
     } catch (error) {
       this.#failed(error);
     }
+    await this.#focusHeading();
+  }
+
+  /** A new page is announced by moving focus to its heading, in the app or in the page's element. */
+  async #focusHeading() {
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('h2[tabindex]')?.focus();
+    const main = this.renderRoot.querySelector('main')!;
+    for (const element of [main, ...main.children]) {
+      if (element instanceof LitElement) await element.updateComplete;
+      const heading = (element.shadowRoot ?? element).querySelector<HTMLElement>('h2[tabindex]');
+      if (heading) return heading.focus();
+    }
   }
 
   #failed(error: unknown) {
@@ -248,6 +226,7 @@ export class AdminApp extends LitElement {
     this.signInMessage = message;
     if (this.route.view !== 'invite') history.replaceState(null, '', '#/');
     this.route = parseRoute(location.hash);
+    void this.#focusHeading();
   }
 
   async #act(action: 'pause' | 'resume' | 'archive' | 'copy') {

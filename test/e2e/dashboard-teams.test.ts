@@ -207,6 +207,8 @@ describe('the dashboard: organisations, members, keys and the audit log', () => 
     const { page, problems } = owner;
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByText('No keys yet.').waitFor();
+    const heading = page.getByRole('heading', { name: 'API keys' });
+    assert.ok(await heading.evaluate((h) => (h.getRootNode() as ShadowRoot).activeElement === h), "focus moves to the new page's heading");
     await page.getByLabel('Name').fill('CRM sync');
     await page.getByLabel('Role').selectOption('viewer');
     await page.getByRole('button', { name: 'Create key' }).click();
