@@ -39,6 +39,8 @@ function withReset(store: Store): TestStore {
       };
       const tables = sql.join(rows.map(({ tablename }) => sql.identifier(tablename)), sql`, `);
       await store.db.execute(sql`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+      // As the migration left it: everything without an organisation of its own is the default one's.
+      await store.db.execute(sql`INSERT INTO orgs (id, name) VALUES ('default', 'Default')`);
     },
   };
 }
