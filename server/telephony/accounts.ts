@@ -22,6 +22,9 @@ export interface TwilioAccountsOptions {
   ttlMs?: number;
 }
 
+const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+const MAX_CACHED = 10_000;
+
 interface Cached<T> {
   at: number;
   value: T;
@@ -71,6 +74,7 @@ export class TwilioAccounts {
 
   /** The auth tokens that may sign a webhook naming `accountSid`: the server's and those of organisations using that account. */
   async authTokens(accountSid: string): Promise<string[]> {
+    if (!ACCOUNT_SID.test(accountSid)) return [];
     return this.#cached(this.#tokens, accountSid, async () => {
       const rows = await this.#options.db
         .select({ twilioAccountSid: orgs.twilioAccountSid, twilioSealed: orgs.twilioSealed, twilioCallerId: orgs.twilioCallerId, twilioCps: orgs.twilioCps })
@@ -101,6 +105,8 @@ export class TwilioAccounts {
   async #cached<T>(map: Map<string, Cached<T>>, key: string, read: () => Promise<T>): Promise<T> {
     const hit = map.get(key);
     if (hit && Date.now() - hit.at < this.#options.ttlMs) return hit.value;
+    // Keys come from webhooks anyone can send: forget everything rather than grow without bound.
+    if (map.size >= MAX_CACHED) map.clear();
     const value = await read();
     map.set(key, { at: Date.now(), value });
     return value;
