@@ -21,8 +21,8 @@ const OFFICE = '+12025550142';
 const LINE = '+12025550199';
 
 /** Organisations a and b, each with a campaign (`camp-a`, `camp-b`) and, if asked, its own account known to the emulator. */
-async function setUp(own: ('a' | 'b')[]) {
-  const running = (server = await startTestServer(store));
+async function setUp(own: ('a' | 'b')[], options: Parameters<typeof startTestServer>[1] = {}) {
+  const running = (server = await startTestServer(store, options));
   for (const org of ['a', 'b'] as const) {
     await store.db.execute(sql`insert into orgs (id, name) values (${`org-${org}`}, ${`Org ${org}`})`);
     await createCampaign(
@@ -131,5 +131,21 @@ describe('organisations with their own Twilio accounts', () => {
     assert.ok(own.dialed.some((leg) => leg.number === OFFICE));
     const other = await ring(running.config.twilio.accountSid);
     assert.equal(other.requests[0]!.responseStatus, 403);
+  });
+
+  test('a call whose callbacks were lost is looked up at its own organisation’s account', async () => {
+    const running = await setUp(['a'], { dialer: { pollMs: 20, reconcileEveryMs: 50 } });
+    const placed = await emulated(await placeCall('camp-a'));
+    // As if its last callbacks were lost: live by our records, silent for a while.
+    await store.db.execute(sql`update calls set status = 'in-progress', ended_at = null, updated_at = now() - interval '11 minutes' where twilio_sid = ${placed.sid}`);
+    for (let i = 0; i < 200; i++) {
+      const { rows } = (await store.db.execute(sql`select status from calls where twilio_sid = ${placed.sid}`)) as unknown as { rows: { status: string }[] };
+      if (rows[0]!.status !== 'in-progress') {
+        assert.equal(rows[0]!.status, 'completed', 'Twilio (account a) knew the call; the server’s account would not have');
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    assert.fail(`the call was never reconciled: ${running.logs.join('\n')}`);
   });
 });
