@@ -113,7 +113,7 @@ export class Dialer {
   }
 
   async #run(): Promise<void> {
-    const { accounts, log } = this.#options;
+    const { log } = this.#options;
     let reconciled = 0;
     while (this.#running) {
       if (Date.now() - reconciled >= this.#options.reconcileEveryMs) {
@@ -136,31 +136,41 @@ export class Dialer {
         await this.#sleeper.sleep(Math.max(0, Math.min(untilDue(dueInMs, this.#options.pollMs), untilReconcile, untilLane)));
         continue;
       }
-      const { lane: sid, ...call } = claimed;
-      let account = await accounts.forCampaign(call.campaignId).catch(() => undefined);
-      // The store has the organisation on another account than remembered: changed in another process.
-      if (account && account.accountSid !== sid) {
-        accounts.invalidate();
-        account = await accounts.forCampaign(call.campaignId).catch(() => undefined);
-      }
-      const lane = this.#lanes.get(account?.accountSid ?? sid) ?? { busy: false, nextAt: 0 };
-      this.#lanes.set(account?.accountSid ?? sid, lane);
-      lane.busy = true;
-      lane.nextAt = started + 1000 / (account?.cps ?? 1);
-      const placing = (async () => {
-        if (!account) throw new Error('cannot read the campaign’s Twilio account');
-        await this.#accountSlot(account).catch(() => {});
-        await this.#place(call, account);
-      })()
-        .catch((error) => log(`dialer: call ${call.id}: ${describeError(error).split('\n')[0]}`))
-        .finally(() => {
-          lane.busy = false;
-          this.#placing.delete(placing);
-          this.wake();
-        });
-      this.#placing.add(placing);
+      await this.#dispatch(claimed, started);
     }
     await Promise.all(this.#placing);
+  }
+
+  /**
+   * Starts placing a claimed call in the background, in its account's lane: the lane is busy until it is placed,
+   * and may dial again `1/cps` after the claim.
+   */
+  async #dispatch({ lane: sid, ...call }: Call & { lane: string }, claimedAt: number): Promise<void> {
+    const { accounts, log } = this.#options;
+    let account = await accounts.forCampaign(call.campaignId).catch(() => undefined);
+    // The store has the organisation on another account than remembered: changed in another process.
+    if (account && account.accountSid !== sid) {
+      accounts.invalidate();
+      account = await accounts.forCampaign(call.campaignId).catch(() => undefined);
+    }
+    const key = account?.accountSid ?? sid;
+    const lane = this.#lanes.get(key) ?? { busy: false, nextAt: 0 };
+    this.#lanes.set(key, lane);
+    lane.busy = true;
+    lane.nextAt = claimedAt + 1000 / (account?.cps ?? 1);
+    const placing = (async () => {
+      // Unreadable (the store is down): its lease runs out and it is claimed again.
+      if (!account) throw new Error('cannot read the campaign’s Twilio account');
+      await this.#accountSlot(account).catch(() => {});
+      await this.#place(call, account);
+    })()
+      .catch((error) => log(`dialer: call ${call.id}: ${describeError(error).split('\n')[0]}`))
+      .finally(() => {
+        lane.busy = false;
+        this.#placing.delete(placing);
+        this.wake();
+      });
+    this.#placing.add(placing);
   }
 
   /** Accounts that may not dial now: placing a call, or within their spacing since the last. */
