@@ -60,11 +60,12 @@ export function twilioView(account: TwilioAccount | undefined): TwilioView {
   return { configured: true, accountSid, authTokenHint: authToken.slice(-4), ...(apiKeySid ? { apiKeySid } : {}), callerId, cps };
 }
 
-const columns = { twilioAccountSid: orgs.twilioAccountSid, twilioSealed: orgs.twilioSealed, twilioCallerId: orgs.twilioCallerId, twilioCps: orgs.twilioCps };
+/** The columns `openOrgAccount` reads. */
+export const orgTwilioColumns = { twilioAccountSid: orgs.twilioAccountSid, twilioSealed: orgs.twilioSealed, twilioCallerId: orgs.twilioCallerId, twilioCps: orgs.twilioCps };
 
 /** The organisation's Twilio columns; undefined when there is no such organisation. */
 export async function findOrgTwilio(db: Db, orgId: string): Promise<OrgRow | undefined> {
-  const [row] = await db.select(columns).from(orgs).where(eq(orgs.id, orgId));
+  const [row] = await db.select(orgTwilioColumns).from(orgs).where(eq(orgs.id, orgId));
   return row;
 }
 

@@ -1,6 +1,6 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type twilio from 'twilio';
-import { openOrgAccount, type TwilioAccount } from '../orgs/twilio-account.ts';
+import { openOrgAccount, orgTwilioColumns, type TwilioAccount } from '../orgs/twilio-account.ts';
 import type { Db } from '../store/db.ts';
 import { calls, campaigns, orgs } from '../store/schema.ts';
 import { createTwilioClient } from './twilio-client.ts';
@@ -63,7 +63,7 @@ export class TwilioAccounts {
   async forCampaign(campaignId: string): Promise<Account> {
     return this.#cached(this.#byCampaign, campaignId, async () => {
       const [row] = await this.#options.db
-        .select({ twilioAccountSid: orgs.twilioAccountSid, twilioSealed: orgs.twilioSealed, twilioCallerId: orgs.twilioCallerId, twilioCps: orgs.twilioCps })
+        .select(orgTwilioColumns)
         .from(campaigns)
         .innerJoin(orgs, eq(orgs.id, campaigns.orgId))
         .where(eq(campaigns.id, campaignId));
@@ -77,7 +77,7 @@ export class TwilioAccounts {
     if (!ACCOUNT_SID.test(accountSid)) return [];
     return this.#cached(this.#tokens, accountSid, async () => {
       const rows = await this.#options.db
-        .select({ twilioAccountSid: orgs.twilioAccountSid, twilioSealed: orgs.twilioSealed, twilioCallerId: orgs.twilioCallerId, twilioCps: orgs.twilioCps })
+        .select(orgTwilioColumns)
         .from(orgs)
         .where(eq(orgs.twilioAccountSid, accountSid));
       const own = rows.flatMap((row) => openOrgAccount(this.#options.secretKey, row)?.authToken ?? []);
