@@ -43,11 +43,11 @@ export class TwilioAccounts {
 
   constructor(options: TwilioAccountsOptions) {
     this.#options = { ttlMs: 3000, ...options };
-    this.server = this.withClient(options.server);
+    this.server = this.#withClient(options.server);
   }
 
   /** An account with a REST client (one per set of credentials, kept: each holds a keep-alive agent). */
-  withClient(account: TwilioAccount): Account {
+  #withClient(account: TwilioAccount): Account {
     const key = JSON.stringify([account.accountSid, account.authToken, account.apiKeySid, account.apiKeySecret]);
     let client = this.#clients.get(key);
     if (!client) this.#clients.set(key, (client = createTwilioClient({ ...account, apiUrl: this.#options.apiUrl })));
@@ -68,7 +68,7 @@ export class TwilioAccounts {
         .innerJoin(orgs, eq(orgs.id, campaigns.orgId))
         .where(eq(campaigns.id, campaignId));
       const own = row && openOrgAccount(this.#options.secretKey, row);
-      return own ? this.withClient(own) : this.server;
+      return own ? this.#withClient(own) : this.server;
     });
   }
 
