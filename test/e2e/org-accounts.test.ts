@@ -6,6 +6,7 @@ import { CampaignInput, createCampaign } from '../../server/campaigns/campaigns.
 import type { EmulatedCall } from '../../server/emulator/index.ts';
 import { storePerFile } from '../support/store.ts';
 import { json, startTestServer, type TestServer } from '../support/server.ts';
+import { AdminClient } from '../support/accounts.ts';
 
 let server: TestServer | undefined;
 const store = storePerFile(async () => {
@@ -36,12 +37,8 @@ async function setUp(own: ('a' | 'b')[], options: Parameters<typeof startTestSer
   return running;
 }
 
-const admin = (method: string, path: string, body?: unknown) =>
-  fetch(`${server!.url}/api/admin${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${server!.config.adminToken}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+/** The operator, over the socket. */
+const admin = (method: string, path: string, body?: unknown) => new AdminClient(server!.url, server!.config.adminToken).send(method, path, body);
 
 async function placeCall(campaign: string, phone = '+18025550142') {
   const response = await fetch(`${server!.url}/api/campaigns/${campaign}/calls`, json({ phone }));

@@ -3,6 +3,7 @@ import { afterEach, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { storePerFile } from '../support/store.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { AdminClient } from '../support/accounts.ts';
 
 let server: TestServer | undefined;
 const store = storePerFile();
@@ -21,12 +22,8 @@ async function start(env: Record<string, string> = {}) {
   return server;
 }
 
-const send = (method: string, path: string, body?: unknown) =>
-  fetch(`${server!.url}/api/admin${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${server!.config.adminToken}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+/** The operator, over the socket. */
+const send = (method: string, path: string, body?: unknown) => new AdminClient(server!.url, server!.config.adminToken).send(method, path, body);
 
 async function expectError(response: Response, status: number, code: string, field?: string) {
   const body = await response.json();
