@@ -19,6 +19,7 @@ import { callRoutes } from './routes/calls.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { customTargetRoutes } from './routes/custom-targets.ts';
 import { demoRoutes } from './routes/demo.ts';
+import { orgTwilioRoutes } from './routes/org-twilio.ts';
 import { orgRoutes } from './routes/orgs.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { twimlRoutes } from './routes/twiml.ts';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
   app.route('/api/admin', customTargetRoutes(deps));
   app.route('/api/admin', blockRoutes(deps));
   app.route('/api/admin', webhookRoutes(deps));
+  app.route('/api/admin', orgTwilioRoutes(deps));
   app.route('/twiml', twimlRoutes(deps));
   if (emulator) {
     app.route('/', emulator.app);

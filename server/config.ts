@@ -8,7 +8,7 @@ const optional = (schema: z.ZodType<string>) =>
 const url = (protocols: RegExp, what: string) =>
   z.string().refine((value) => URL.canParse(value) && protocols.test(new URL(value).protocol), `must be ${what}`);
 
-const e164 = z
+export const e164 = z
   .string()
   .refine((value) => /^\+\d{8,15}$/.test(value) && isValidPhoneNumber(value), 'must be a phone number in E.164 form, e.g. +12025550123');
 

@@ -4,6 +4,7 @@ import type { CongressLookup } from './congress/lookup.ts';
 import type { Blocklist } from './limits/blocklist.ts';
 import type { Logger } from './log.ts';
 import type { Store } from './store/db.ts';
+import type { TwilioAccounts } from './telephony/accounts.ts';
 
 /** Everything the routes need, built once in `main` (or by a test). */
 export interface AppDeps {
@@ -12,6 +13,8 @@ export interface AppDeps {
   notifier: CallNotifier;
   /** Wakes the dial queue when a call is accepted. */
   dialer: { wake(): void };
+  /** The server's Twilio account and organisations' own. */
+  accounts: TwilioAccounts;
   congress: CongressLookup;
   blocklist: Blocklist;
   /** Keys phone-number hashes. */

@@ -19,7 +19,7 @@ import { loadSecretKey } from './secret.ts';
 import { CallAgainScheduler } from './supporters/scheduler.ts';
 import { openStore, type Store } from './store/db.ts';
 import { CHANNELS } from './store/notifications.ts';
-import { createTwilioClient } from './telephony/twilio-client.ts';
+import { TwilioAccounts } from './telephony/accounts.ts';
 import { type DelivererOptions, WebhookDeliverer } from './webhooks/deliverer.ts';
 
 export interface StartOptions {
@@ -99,12 +99,11 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
   if (config.demo) await ensureDemoCampaign(store.db);
 
   const notifier = new CallNotifier();
+  const accounts = new TwilioAccounts({ db: store.db, secretKey, server: config.twilio, apiUrl: config.twilio.apiUrl });
   const dialer = new Dialer({
     db: store.db,
-    client: createTwilioClient(config.twilio),
+    accounts,
     publicUrl: config.publicUrl,
-    callerId: config.twilio.callerId,
-    cps: config.twilio.cps,
     notifier,
     log,
     pollMs: FALLBACK_POLL_MS[store.kind],
@@ -112,7 +111,7 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
   });
   const blocklist = new Blocklist(store.db);
   const stopping = new AbortController();
-  const deps: AppDeps = { config, store, notifier, dialer, congress, blocklist, secretKey, log, stopping: stopping.signal };
+  const deps: AppDeps = { config, store, notifier, dialer, accounts, congress, blocklist, secretKey, log, stopping: stopping.signal };
   const deliverer = new WebhookDeliverer({ db: store.db, log, allowPrivate: config.allowPrivateWebhooks, pollMs: FALLBACK_POLL_MS[store.kind], ...options.webhooks });
   // Work queued by any process (this one included) wakes the workers, so they need not poll for it.
   // Listening before they start: nothing queued from then on waits for their fallback poll.

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, notInArray, sql } from 'drizzle-orm';
-import type twilio from 'twilio';
+import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, lt, lte, notInArray, sql } from 'drizzle-orm';
 import type { CallInstance } from 'twilio/lib/rest/api/v2010/account/call.js';
 import { describeError } from '../errors.ts';
 import { findCampaign } from '../campaigns/campaigns.ts';
@@ -9,17 +8,15 @@ import type { Db } from '../store/db.ts';
 import { calls } from '../store/schema.ts';
 import { reserve } from '../limits/rate-limit.ts';
 import { Sleeper, untilDue } from '../sleeper.ts';
+import type { Account, TwilioAccounts } from '../telephony/accounts.ts';
 import { advanceCallStatus, type Call, FINAL_CALL_STATUSES, failCall } from './calls.ts';
 import type { CallNotifier } from './notifier.ts';
 
 export interface DialerOptions {
   db: Db;
-  client: twilio.Twilio;
+  /** Each call is placed through its campaign's organisation's account (else the server's), from its number, at its CPS. */
+  accounts: TwilioAccounts;
   publicUrl: string;
-  /** The number calls come from, unless the campaign has its own. */
-  callerId: string;
-  /** Calls created per second, at most (the account's CPS). */
-  cps: number;
   notifier: CallNotifier;
   log: Logger;
   /**
@@ -73,15 +70,26 @@ function describe(error: unknown): { code: string; message: string } {
   }
 }
 
+/** One Twilio account's share of the queue: one call at a time is being placed, at most its CPS. */
+interface Lane {
+  busy: boolean;
+  /** When the lane may start its next call (its spacing runs from one claim to the next). */
+  nextAt: number;
+}
+
 /**
  * The durable dial queue: calls wait in the store as `queued` and are created through Twilio's
- * REST API no faster than `cps`, retrying rate limits and server errors with backoff.
+ * REST API no faster than their account's CPS, retrying rate limits and server errors with backoff.
+ * Each account is a lane: a call is claimed only from a lane that may dial now, so one organisation's
+ * backlog on its own account never delays another's calls on theirs.
  */
 export class Dialer {
   readonly #options: Required<DialerOptions>;
   #running = false;
   #loop?: Promise<void>;
   readonly #sleeper = new Sleeper();
+  readonly #lanes = new Map<string, Lane>();
+  readonly #placing = new Set<Promise<void>>();
 
   constructor(options: DialerOptions) {
     this.#options = { pollMs: 60_000, retryBaseMs: 1000, maxAttempts: 5, leaseSeconds: 120, reconcileEveryMs: 5 * 60_000, ...options };
@@ -105,42 +113,81 @@ export class Dialer {
   }
 
   async #run(): Promise<void> {
-    const spacing = 1000 / this.#options.cps;
+    const { log } = this.#options;
     let reconciled = 0;
     while (this.#running) {
       if (Date.now() - reconciled >= this.#options.reconcileEveryMs) {
         reconciled = Date.now();
-        await this.#reconcileStale().catch((error) => this.#options.log(`dialer: cannot reconcile: ${describeError(error).split('\n')[0]}`));
+        await this.#reconcileStale().catch((error) => log(`dialer: cannot reconcile: ${describeError(error).split('\n')[0]}`));
       }
       // The spacing runs from one claim to the next: claiming is part of each cycle, not extra to it.
       const started = Date.now();
-      const call = await this.#claimNext().catch((error) => {
-        this.#options.log(`dialer: cannot read the queue: ${describeError(error).split('\n')[0]}`);
+      const waiting = this.#waitingLanes(started);
+      const claimed = await this.#claimNext(waiting).catch((error) => {
+        log(`dialer: cannot read the queue: ${describeError(error).split('\n')[0]}`);
         return null;
       });
-      if (!call) {
-        // Nothing due (undefined) or the store failed (null): sleep until the next call is due, or the next reconcile.
-        const dueInMs = call === null ? STORE_RETRY_MS : await this.#nextDueInMs().catch(() => STORE_RETRY_MS);
+      if (!claimed) {
+        // Nothing due (undefined) or the store failed (null): sleep until the next call is due, a lane may
+        // dial again (a lane that finishes placing wakes us), or the next reconcile.
+        const dueInMs = claimed === null ? STORE_RETRY_MS : await this.#nextDueInMs(waiting).catch(() => STORE_RETRY_MS);
         const untilReconcile = reconciled + this.#options.reconcileEveryMs - Date.now();
-        await this.#sleeper.sleep(Math.min(untilDue(dueInMs, this.#options.pollMs), untilReconcile));
+        const untilLane = Math.min(...[...this.#lanes.values()].filter((lane) => !lane.busy && lane.nextAt > Date.now()).map((lane) => lane.nextAt - Date.now()));
+        await this.#sleeper.sleep(Math.max(0, Math.min(untilDue(dueInMs, this.#options.pollMs), untilReconcile, untilLane)));
         continue;
       }
-      await this.#accountSlot().catch(() => {});
-      await this.#place(call).catch((error) => this.#options.log(`dialer: call ${call.id}: ${describeError(error).split('\n')[0]}`));
-      await sleep(Math.max(0, spacing - (Date.now() - started)));
+      await this.#dispatch(claimed, started);
     }
+    await Promise.all(this.#placing);
   }
 
   /**
-   * TWILIO_CPS is the account's, not this process's: each create takes a slot in a window counted in
-   * the store, so several processes together stay within it. (One process is already spaced out.)
+   * Starts placing a claimed call in the background, in its account's lane: the lane is busy until it is placed,
+   * and may dial again `1/cps` after the claim.
    */
-  async #accountSlot(): Promise<void> {
-    const { db, cps } = this.#options;
+  async #dispatch({ lane: sid, ...call }: Call & { lane: string }, claimedAt: number): Promise<void> {
+    const { accounts, log } = this.#options;
+    let account = await accounts.forCampaign(call.campaignId).catch(() => undefined);
+    // The store has the organisation on another account than remembered: changed in another process.
+    if (account && account.accountSid !== sid) {
+      accounts.invalidate();
+      account = await accounts.forCampaign(call.campaignId).catch(() => undefined);
+    }
+    const key = account?.accountSid ?? sid;
+    const lane = this.#lanes.get(key) ?? { busy: false, nextAt: 0 };
+    this.#lanes.set(key, lane);
+    lane.busy = true;
+    lane.nextAt = claimedAt + 1000 / (account?.cps ?? 1);
+    const placing = (async () => {
+      // Unreadable (the store is down): its lease runs out and it is claimed again.
+      if (!account) throw new Error('cannot read the campaign’s Twilio account');
+      await this.#accountSlot(account).catch(() => {});
+      await this.#place(call, account);
+    })()
+      .catch((error) => log(`dialer: call ${call.id}: ${describeError(error).split('\n')[0]}`))
+      .finally(() => {
+        lane.busy = false;
+        this.#placing.delete(placing);
+        this.wake();
+      });
+    this.#placing.add(placing);
+  }
+
+  /** Accounts that may not dial now: placing a call, or within their spacing since the last. */
+  #waitingLanes(now: number): string[] {
+    return [...this.#lanes].filter(([, lane]) => lane.busy || lane.nextAt > now).map(([sid]) => sid);
+  }
+
+  /**
+   * An account's CPS is the account's, not this process's: each create takes a slot in a window counted
+   * in the store, so several processes together stay within it. (One process is already spaced out.)
+   */
+  async #accountSlot({ accountSid, cps }: Account): Promise<void> {
+    const { db } = this.#options;
     const seconds = Math.max(1, Math.ceil(1 / cps));
     const limit = Math.max(1, Math.floor(cps * seconds));
     while (this.#running) {
-      const { admitted, all: [usage] } = await reserve(db, [{ key: 'dial:account', limit, seconds }]);
+      const { admitted, all: [usage] } = await reserve(db, [{ key: `dial:account:${accountSid}`, limit, seconds }]);
       if (admitted) return;
       await sleep(usage!.resetIn * 1000);
     }
@@ -150,7 +197,7 @@ export class Dialer {
   async #reconcileStale(): Promise<void> {
     const { db, notifier, log } = this.#options;
     const stale = await db
-      .select({ id: calls.id, sid: calls.twilioSid })
+      .select({ id: calls.id, sid: calls.twilioSid, campaignId: calls.campaignId })
       .from(calls)
       .where(
         and(
@@ -160,8 +207,8 @@ export class Dialer {
         ),
       )
       .limit(20);
-    for (const { id, sid } of stale) {
-      const changed = await this.#askTwilio(id, sid!).catch((error) => {
+    for (const { id, sid, campaignId } of stale) {
+      const changed = await this.#askTwilio(id, sid!, campaignId).catch((error) => {
         log(`dialer: cannot ask Twilio about call ${id}: ${restFailure(error)}`);
         return false;
       });
@@ -175,8 +222,9 @@ export class Dialer {
    * Moves a stale call to the status Twilio has for it. A call Twilio does not know (the emulator's
    * calls die with its process) can never report again: it ends as failed, so no call stays live forever.
    */
-  async #askTwilio(id: string, sid: string): Promise<boolean> {
-    const { db, client } = this.#options;
+  async #askTwilio(id: string, sid: string, campaignId: string): Promise<boolean> {
+    const { db, accounts } = this.#options;
+    const { client } = await accounts.forCampaign(campaignId);
     let now;
     try {
       now = await client.calls(sid).fetch();
@@ -188,22 +236,28 @@ export class Dialer {
     return advanceCallStatus(db, id, now.status, now.duration === null ? undefined : Number(now.duration));
   }
 
-  /** In how many ms the earliest queued call is due (a retry's backoff, an expired lease); null: none queued. */
-  async #nextDueInMs(): Promise<number | null> {
+  /** Queued calls not in the `waiting` accounts' lanes. */
+  #inOpenLanes(waiting: string[]) {
+    const queued = and(eq(calls.status, 'queued'), isNull(calls.twilioSid));
+    return waiting.length ? and(queued, notInArray(this.#options.accounts.laneOfCall(), waiting)) : queued;
+  }
+
+  /** In how many ms the earliest queued call of an open lane is due (a retry's backoff, an expired lease); null: none queued. */
+  async #nextDueInMs(waiting: string[]): Promise<number | null> {
     const [row] = await this.#options.db
       .select({ inMs: sql<number | null>`extract(epoch from min(${calls.dialAfter}) - now()) * 1000`.mapWith(Number) })
       .from(calls)
-      .where(and(eq(calls.status, 'queued'), isNull(calls.twilioSid)));
+      .where(this.#inOpenLanes(waiting));
     return row?.inMs ?? null;
   }
 
-  /** Reserves the oldest due call; SKIP LOCKED lets several processes share the queue. */
-  async #claimNext(): Promise<Call | undefined> {
-    const { db } = this.#options;
+  /** Reserves the oldest due call of an account that may dial now; SKIP LOCKED lets several processes share the queue. */
+  async #claimNext(waiting: string[]): Promise<(Call & { lane: string }) | undefined> {
+    const { db, accounts } = this.#options;
     const due = db
       .select({ id: calls.id })
       .from(calls)
-      .where(and(eq(calls.status, 'queued'), isNull(calls.twilioSid), lte(calls.dialAfter, sql`now()`)))
+      .where(and(this.#inOpenLanes(waiting), lte(calls.dialAfter, sql`now()`)))
       .orderBy(asc(calls.dialAfter))
       .limit(1)
       .for('update', { skipLocked: true });
@@ -215,18 +269,18 @@ export class Dialer {
         updatedAt: sql`now()`,
       })
       .where(inArray(calls.id, due))
-      .returning();
+      .returning({ ...getTableColumns(calls), lane: accounts.laneOfCall() });
     return call;
   }
 
-  async #place(call: Call): Promise<void> {
-    const { db, client, publicUrl, callerId, notifier, log } = this.#options;
+  async #place(call: Call, { client, callerId }: Account): Promise<void> {
+    const { db, publicUrl, notifier, log } = this.#options;
     const base = `${publicUrl}/twiml/calls/${call.id}`;
     try {
       if (!call.phone) throw Object.assign(new Error('the number is no longer stored'), { status: 400 });
       const placed =
         call.dialAttempts > 1
-          ? await this.#placedBefore(call, call.phone).catch((error) => {
+          ? await this.#placedBefore(call, call.phone, client).catch((error) => {
               // Unverifiable: better a possible second ring than a supporter never called.
               log(`dialer: call ${call.id}: cannot list earlier calls: ${restFailure(error)}`);
               return undefined;
@@ -274,8 +328,8 @@ export class Dialer {
    * idempotency key for calls, so ask it: an outbound call to this number since ours was queued, that
    * no other call of ours has claimed, is ours.
    */
-  async #placedBefore(call: Call, phone: string): Promise<CallInstance | undefined> {
-    const { db, client } = this.#options;
+  async #placedBefore(call: Call, phone: string, client: Account['client']): Promise<CallInstance | undefined> {
+    const { db } = this.#options;
     // By number only, newest first: a call still waiting in Twilio's own queue has no start time yet.
     const recent = (await client.calls.list({ to: phone, limit: 50 })).filter(
       (placed) => placed.direction === 'outbound-api' && placed.dateCreated.getTime() >= call.createdAt.getTime() - 5_000,

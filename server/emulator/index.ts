@@ -7,6 +7,7 @@ export type {
   CallStatus,
   DialCallStatus,
   DialedLeg,
+  EmulatedAccount,
   EmulatedCall,
   Emulator,
   EmulatorOptions,
@@ -28,6 +29,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   const runtime = new EmulatorRuntime(options);
   return {
     app: restRoutes(runtime),
+    addAccount: (account) => runtime.addAccount(account),
     calls: runtime.calls,
     failNextCreate: (error) => runtime.failNextCreate(error),
     holdNextCreate: (after) => runtime.holdNextCreate(after),

@@ -10,22 +10,51 @@ import type { TwilioError } from './types.ts';
 
 const ACCOUNT = `/${API_VERSION}/Accounts/:accountSid`;
 const CALL_FILE = /^(CA[0-9a-f]{32})\.json$/;
+const ACCOUNT_FILE = /^(AC[0-9a-fA-F]{32})\.json$/;
 const CALL_SUBRESOURCES = [
   'events', 'notifications', 'recordings', 'payments', 'siprec', 'streams', 'transcriptions',
   'user_defined_message_subscriptions', 'user_defined_messages',
 ];
 
-/** Twilio's REST surface for calls: create, list, fetch, and hang up / cancel (https://www.twilio.com/docs/voice/api/call-resource). */
+/**
+ * Twilio's REST surface for calls: create, list, fetch, and hang up / cancel (https://www.twilio.com/docs/voice/api/call-resource),
+ * and the account itself. Each request names an account in its path and must authenticate as that account
+ * (its SID and auth token, or one of its API keys), as on Twilio; each account sees only its own calls.
+ */
 export function restRoutes(runtime: EmulatorRuntime): Hono {
-  const { accountSid, authToken } = runtime.ctx;
   const app = new Hono();
+  const unauthenticated = (c: Context) => {
+    c.header('WWW-Authenticate', 'Basic realm="Twilio API"');
+    return twilioError(c, { status: 401, code: 20003, message: 'Authenticate' });
+  };
+  /** The account the request's Basic credentials are for (its SID and auth token, or one of its API keys). */
+  const authenticated = (c: Context): string | undefined => {
+    const header = c.req.header('Authorization');
+    for (const { accountSid, authToken, apiKeys = {} } of runtime.accounts.values()) {
+      if (credentialsMatch(header, accountSid, authToken)) return accountSid;
+      if (Object.entries(apiKeys).some(([keySid, secret]) => credentialsMatch(header, keySid, secret))) return accountSid;
+    }
+    return undefined;
+  };
+  const ownCall = (c: Context) => {
+    const session = findCall(runtime, c.req.param('file')!);
+    return session?.call.accountSid === c.req.param('accountSid') ? session : undefined;
+  };
+
+  app.get(`/${API_VERSION}/Accounts/:file`, (c, next) => {
+    const sid = ACCOUNT_FILE.exec(c.req.param('file'))?.[1];
+    if (!sid) return next();
+    const as = authenticated(c);
+    if (!as) return unauthenticated(c);
+    if (as !== sid) return notFound(c);
+    const account = runtime.accounts.get(sid)!;
+    return c.json(accountResource(account.accountSid, account.friendlyName ?? `Emulated account ${sid.slice(0, 8)}`));
+  });
 
   app.use(`${ACCOUNT}/*`, async function twilioBasicAuth(c, next) {
-    if (!credentialsMatch(c.req.header('Authorization'), accountSid, authToken)) {
-      c.header('WWW-Authenticate', 'Basic realm="Twilio API"');
-      return twilioError(c, { status: 401, code: 20003, message: 'Authenticate' });
-    }
-    if (c.req.param('accountSid') !== accountSid) return notFound(c);
+    const as = authenticated(c);
+    if (!as) return unauthenticated(c);
+    if (as !== c.req.param('accountSid')) return notFound(c);
     await next();
   });
 
@@ -52,6 +81,7 @@ export function restRoutes(runtime: EmulatorRuntime): Hono {
     const statusCallback = field('StatusCallback');
     const events = fields('StatusCallbackEvent').flatMap((e) => e.split(/[\s,]+/)).filter(Boolean);
     const timeout = Number.parseInt(field('Timeout') ?? '', 10);
+    const accountSid = c.req.param('accountSid');
     const session = runtime.startOutbound({
       to,
       from,
@@ -65,27 +95,28 @@ export function restRoutes(runtime: EmulatorRuntime): Hono {
             events: new Set(events.length ? events : ['completed']),
           }
         : undefined,
-    });
+    }, accountSid);
     try {
       await session.released();
     } catch {
       // Canceled while held: Twilio had accepted the call, so the POST still answers with it.
       if (runtime.ctx.closeSignal.aborted) return twilioError(c, { status: 503, code: 20503, message: 'Service Unavailable' });
     }
-    return c.json(callResource(session, accountSid), 201);
+    return c.json(callResource(session), 201);
   });
 
   app.get(`${ACCOUNT}/Calls.json`, (c) => {
     let page: CallPage;
     try {
-      page = listCalls(runtime.sessions.values(), new URL(c.req.url).searchParams);
+      const own = [...runtime.sessions.values()].filter((session) => session.call.accountSid === c.req.param('accountSid'));
+      page = listCalls(own, new URL(c.req.url).searchParams);
     } catch (error) {
       if (!(error instanceof ListQueryError)) throw error;
       return twilioError(c, { status: 400, code: 20001, message: error.message });
     }
-    const base = `/${API_VERSION}/Accounts/${accountSid}/Calls.json?`;
+    const base = `/${API_VERSION}/Accounts/${c.req.param('accountSid')}/Calls.json?`;
     return c.json({
-      calls: page.sessions.map((session) => callResource(session, accountSid)),
+      calls: page.sessions.map((session) => callResource(session)),
       end: page.page * page.pageSize + Math.max(0, page.sessions.length - 1),
       first_page_uri: base + page.firstPageQuery,
       next_page_uri: page.nextPageQuery === null ? null : base + page.nextPageQuery,
@@ -98,12 +129,12 @@ export function restRoutes(runtime: EmulatorRuntime): Hono {
   });
 
   app.get(`${ACCOUNT}/Calls/:file`, (c) => {
-    const session = findCall(runtime, c.req.param('file'));
-    return session ? c.json(callResource(session, accountSid)) : notFound(c);
+    const session = ownCall(c);
+    return session ? c.json(callResource(session)) : notFound(c);
   });
 
   app.post(`${ACCOUNT}/Calls/:file`, async (c) => {
-    const session = findCall(runtime, c.req.param('file'));
+    const session = ownCall(c);
     if (!session) return notFound(c);
     const form = await c.req.parseBody();
     const status = form.Status;
@@ -114,7 +145,7 @@ export function restRoutes(runtime: EmulatorRuntime): Hono {
       return twilioError(c, { status: 400, code: 20001, message: `Invalid Status: ${String(status)}` });
     }
     if (status) runtime.hangUp(session, status);
-    return c.json(callResource(session, accountSid));
+    return c.json(callResource(session));
   });
 
   app.all(`/${API_VERSION}/*`, (c) => notFound(c));
@@ -127,8 +158,9 @@ function findCall(runtime: EmulatorRuntime, file: string): CallSession | undefin
 }
 
 /** The Call resource JSON, field for field as Twilio returns it, so the SDK builds a real CallInstance. */
-function callResource(session: CallSession, accountSid: string) {
+function callResource(session: CallSession) {
   const { call } = session;
+  const { accountSid } = call;
   const uri = `/${API_VERSION}/Accounts/${accountSid}/Calls/${call.sid}`;
   const ended = session.endTime !== null;
   return {
@@ -158,6 +190,23 @@ function callResource(session: CallSession, accountSid: string) {
     to: call.to,
     to_formatted: formatNumber(call.to),
     trunk_sid: null,
+    uri: `${uri}.json`,
+  };
+}
+
+/** The Account resource (https://www.twilio.com/docs/iam/api/account), without its auth token. */
+function accountResource(sid: string, friendlyName: string) {
+  const uri = `/${API_VERSION}/Accounts/${sid}`;
+  return {
+    auth_token: null,
+    date_created: rfc2822(new Date(0)),
+    date_updated: rfc2822(new Date(0)),
+    friendly_name: friendlyName,
+    owner_account_sid: sid,
+    sid,
+    status: 'active',
+    subresource_uris: { calls: `${uri}/Calls.json` },
+    type: 'Full',
     uri: `${uri}.json`,
   };
 }

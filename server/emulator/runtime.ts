@@ -4,6 +4,7 @@ import { CallEnded, CallSession, type RuntimeContext, type StatusCallback } from
 import type { HttpMethod } from './twiml-parse.ts';
 import type {
   CallStatus,
+  EmulatedAccount,
   EmulatedCall,
   EmulatorOptions,
   FinalCallStatus,
@@ -40,6 +41,8 @@ interface Hold {
 export class EmulatorRuntime {
   readonly calls = new Map<string, EmulatedCall>();
   readonly sessions = new Map<string, CallSession>();
+  /** Accounts that may use the REST API, by SID: the first from the options, more by `addAccount`. */
+  readonly accounts = new Map<string, EmulatedAccount>();
   readonly ctx: RuntimeContext;
   readonly #createErrors: TwilioError[] = [];
   readonly #options: EmulatorOptions;
@@ -64,6 +67,18 @@ export class EmulatorRuntime {
       closeSignal: this.#closer.signal,
       emit: (call, entry) => this.#emit(call, entry),
     };
+    this.addAccount({ accountSid: options.accountSid, authToken: options.authToken });
+  }
+
+  addAccount(account: EmulatedAccount): void {
+    this.accounts.set(account.accountSid, account);
+  }
+
+  /** The context of a call of `accountSid`: everything shared, but its webhooks signed with that account's token. */
+  #contextOf(accountSid: string): RuntimeContext {
+    const account = this.accounts.get(accountSid);
+    if (!account) throw new Error(`the emulator has no account ${accountSid}`);
+    return { ...this.ctx, accountSid, authToken: account.authToken };
   }
 
   /** Queues an error for the next Calls.json POST; called n times, the next n POSTs fail in order. */
@@ -92,11 +107,11 @@ export class EmulatorRuntime {
     };
   }
 
-  startOutbound(request: OutboundRequest): CallSession {
-    const call = this.#newCall(request.to, request.from, 'outbound-api', 'queued', request.url);
+  startOutbound(request: OutboundRequest, accountSid = this.ctx.accountSid): CallSession {
+    const call = this.#newCall(accountSid, request.to, request.from, 'outbound-api', 'queued', request.url);
     this.ctx.accountNumbers.add(request.from);
     const caller = this.#options.caller?.(request.to) ?? {};
-    const session = new CallSession(this.ctx, call, caller, request.statusCallback);
+    const session = new CallSession(this.#contextOf(accountSid), call, caller, request.statusCallback);
     const hold = this.#holds[0]?.after === 0 ? this.#holds.shift() : undefined;
     if (this.#holds[0] && !hold) this.#holds[0].after--;
     if (hold) {
@@ -108,13 +123,14 @@ export class EmulatorRuntime {
   }
 
   startInbound(options: InboundCallOptions): CallSession {
-    const call = this.#newCall(options.to, options.from, 'inbound', 'ringing', options.url);
+    const accountSid = options.accountSid ?? this.ctx.accountSid;
+    const call = this.#newCall(accountSid, options.to, options.from, 'inbound', 'ringing', options.url);
     this.ctx.accountNumbers.add(options.to);
     const caller = options.caller ?? this.#options.caller?.(options.from) ?? {};
     const statusCallback = options.statusCallback
       ? { url: options.statusCallback, method: 'POST' as const, events: new Set(['completed']) }
       : undefined;
-    const session = new CallSession(this.ctx, call, caller, statusCallback);
+    const session = new CallSession(this.#contextOf(accountSid), call, caller, statusCallback);
     const method: HttpMethod = options.method ?? 'POST';
     this.#run(session, () => runInbound(session, { url: options.url, method }));
     return session;
@@ -169,8 +185,8 @@ export class EmulatorRuntime {
     this.#waiters.clear();
   }
 
-  #newCall(to: string, from: string, direction: EmulatedCall['direction'], status: CallStatus, url: string): EmulatedCall {
-    const call: EmulatedCall = { sid: newSid('CA'), to, from, direction, url, dateCreated: new Date(), status, duration: 0, transcript: [], requests: [], dialed: [] };
+  #newCall(accountSid: string, to: string, from: string, direction: EmulatedCall['direction'], status: CallStatus, url: string): EmulatedCall {
+    const call: EmulatedCall = { sid: newSid('CA'), accountSid, to, from, direction, url, dateCreated: new Date(), status, duration: 0, transcript: [], requests: [], dialed: [] };
     this.calls.set(call.sid, call);
     return call;
   }

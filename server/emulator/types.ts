@@ -19,6 +19,14 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
 }
 
+export interface EmulatedAccount {
+  accountSid: string;
+  authToken: string;
+  /** API key SID → secret: each may stand for the account in REST requests. */
+  apiKeys?: Record<string, string>;
+  friendlyName?: string;
+}
+
 export interface CallerBehaviour {
   /** How the phone responds to a REST-created call (inbound calls are already connected). */
   answer?: 'answer' | 'busy' | 'no-answer' | 'failed';
@@ -87,6 +95,8 @@ export interface WebhookRequest {
 
 export interface EmulatedCall {
   sid: string;
+  /** The account that placed the call (or whose number it rang): its auth token signs the call's webhooks. */
+  accountSid: string;
   to: string;
   from: string;
   direction: 'outbound-api' | 'inbound';
@@ -118,6 +128,8 @@ export interface TwilioError {
 }
 
 export interface InboundCallOptions {
+  /** The account the number belongs to; default the first (`EmulatorOptions.accountSid`). */
+  accountSid?: string;
   from: string;
   to: string;
   url: string;
@@ -139,6 +151,12 @@ export interface HeldCreate {
 export interface Emulator {
   /** Routes under /2010-04-01/…; mount with `app.route('/', emulator.app)`. */
   app: Hono;
+  /**
+   * Opens another account (Twilio knows accounts its users never told us of; the emulator knows only those
+   * it is told of): REST requests may then use it, with its auth token or one of its API keys, and its
+   * calls' webhooks are signed with its auth token.
+   */
+  addAccount(account: EmulatedAccount): void;
   /** Live calls and the latest ended ones, oldest first. */
   calls: Map<string, EmulatedCall>;
   /** The next Calls.json POST answers this Twilio-style error; calls queue, one error per POST. */

@@ -18,8 +18,8 @@ import {
   setCallTargets,
 } from '../calls/calls.ts';
 import type { AppDeps } from '../deps.ts';
-import { ApiError } from '../errors.ts';
-import { signedParams, twilioSignature } from '../middleware/twilio-signature.ts';
+import { ApiError, errorBody } from '../errors.ts';
+import { signedAccountSid, signedParams, twilioSignature } from '../middleware/twilio-signature.ts';
 import { webhookBudget } from '../middleware/webhook-budget.ts';
 import { hashPhone, normalizePhone } from '../phone.ts';
 import { isOptedIn, optIn, optOut, scheduleDescription } from '../supporters/supporters.ts';
@@ -62,7 +62,10 @@ function refusalPrompt(error: unknown): 'limited' | 'refused' {
   throw error;
 }
 
-export function twimlRoutes({ config, store: { db }, notifier, congress, blocklist, secretKey, log }: AppDeps) {
+/** A webhook signed by an account that is not the one its call or number belongs to: one organisation's token never speaks for another's calls. */
+const notItsAccount = (c: Context) => c.json(errorBody('forbidden', 'This request is not signed by the Twilio account of this call.'), 403);
+
+export function twimlRoutes({ config, store: { db }, notifier, congress, blocklist, secretKey, accounts, log }: AppDeps) {
   /** The flow of a call, with the numbers Twilio signed into this webhook (its body only: never our URL's query). */
   const flow = (c: Context, call: Call, campaign: Campaign) => new CallFlow(call, campaign, config.publicUrl, signedParams(c));
   const load = async (c: Context, id: string) => {
@@ -124,8 +127,13 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
   };
 
   return new Hono()
-    .use(twilioSignature({ authToken: config.twilio.authToken, publicUrl: config.publicUrl }))
+    .use(twilioSignature({ accountSid: accounts.server.accountSid, authTokens: (sid) => accounts.authTokens(sid), publicUrl: config.publicUrl }))
     .use(webhookBudget({ ms: config.webhookBudgetMs, publicUrl: config.publicUrl, log }))
+    .use('/calls/:id/*', async function callsAccount(c, next) {
+      const owner = await accounts.accountSidOfCall(c.req.param('id'));
+      if (owner !== undefined && owner !== signedAccountSid(c)) return notItsAccount(c);
+      await next();
+    })
 
     .post('/calls/:id/answer', async (c) => {
       const found = await load(c, c.req.param('id'));
@@ -196,6 +204,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       const { CallSid, From, To } = c.req.valid('form');
       const campaign = await findCampaignByCallIn(db, To);
       if (!campaign) return xml(c, hangupTwiml());
+      if ((await accounts.forCampaign(campaign.id)).accountSid !== signedAccountSid(c)) return notItsAccount(c);
       if (campaign.status !== 'active') return xml(c, campaignMessage(campaign, campaign.status === 'paused' ? 'paused' : 'closed'));
       // Twilio retries a webhook it got no answer to: the call it opened the first time carries on, counted once.
       const opened = await findCallBySid(db, CallSid);
@@ -218,6 +227,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
     .post('/inbound/status', validateTwilio(InboundStatus), async (c) => {
       const { CallSid, CallStatus, CallDuration } = c.req.valid('form');
       const call = await findCallBySid(db, CallSid);
+      if (call && (await accounts.accountSidOfCall(call.id)) !== signedAccountSid(c)) return notItsAccount(c);
       if (call && (await advanceCallStatus(db, call.id, CallStatus, CallDuration))) notifier.changed(call.id);
       return c.body(null, 204);
     })

@@ -11,7 +11,7 @@ import type { Db } from '../store/db.ts';
 import { supporters } from '../store/schema.ts';
 import { resolveTargets } from '../targets/resolve.ts';
 import { followingCallTime, scheduleZone } from './schedule.ts';
-import { unseal } from './sealed.ts';
+import { unseal } from '../sealed.ts';
 import type { Supporter } from './supporters.ts';
 
 export interface SchedulerOptions {

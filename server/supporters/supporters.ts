@@ -7,7 +7,7 @@ import type { Db } from '../store/db.ts';
 import { calls, supporters } from '../store/schema.ts';
 import type { Target } from '../targets/target.ts';
 import { describeSchedule, firstCallTime, scheduleZone } from './schedule.ts';
-import { seal } from './sealed.ts';
+import { seal } from '../sealed.ts';
 
 export type Supporter = typeof supporters.$inferSelect;
 

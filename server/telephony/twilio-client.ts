@@ -24,10 +24,15 @@ class RewritingRequestClient extends twilio.RequestClient {
 export interface TwilioClientOptions {
   accountSid: string;
   authToken: string;
+  /** An API key of the account: REST requests authenticate with it instead of the auth token. */
+  apiKeySid?: string;
+  apiKeySecret?: string;
   /** Base URL of a Twilio-compatible REST API; unset means Twilio's own. */
   apiUrl?: string;
 }
 
-export function createTwilioClient({ accountSid, authToken, apiUrl }: TwilioClientOptions): twilio.Twilio {
-  return twilio(accountSid, authToken, apiUrl ? { httpClient: new RewritingRequestClient(apiUrl) } : {});
+export function createTwilioClient({ accountSid, authToken, apiKeySid, apiKeySecret, apiUrl }: TwilioClientOptions): twilio.Twilio {
+  const transport = apiUrl ? { httpClient: new RewritingRequestClient(apiUrl) } : {};
+  if (apiKeySid && apiKeySecret) return twilio(apiKeySid, apiKeySecret, { accountSid, ...transport });
+  return twilio(accountSid, authToken, transport);
 }

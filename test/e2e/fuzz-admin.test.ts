@@ -20,6 +20,7 @@ import {
   roleBody,
   signInBody,
   targetsCsvBody,
+  twilioBody,
   zoneText,
 } from '../support/fuzz-admin-arbitraries.ts';
 import { anyText, contentType, method, mostly, queryString } from '../support/fuzz-arbitraries.ts';
@@ -33,7 +34,7 @@ import { openTestStore, type TestStore } from '../support/store.ts';
  * blocks, so this file has its own store and asserts nothing about what is stored.
  */
 
-type BodyKind = 'campaign' | 'copy' | 'block' | 'csv' | 'org' | 'key' | 'invite' | 'role' | 'signIn' | 'password' | 'accept';
+type BodyKind = 'campaign' | 'copy' | 'block' | 'csv' | 'org' | 'key' | 'invite' | 'role' | 'signIn' | 'password' | 'accept' | 'twilio';
 /** Every admin route, as the app names it under /api/admin (the first test checks that none is missing). */
 const ROUTES: { method: string; path: string; body?: BodyKind; query?: string[] }[] = [
   { method: 'GET', path: '/campaigns' },
@@ -78,6 +79,10 @@ const ROUTES: { method: string; path: string; body?: BodyKind; query?: string[] 
   { method: 'DELETE', path: '/orgs/:orgId/invites/:inviteId' },
   { method: 'GET', path: '/audit', query: ['before', 'limit'] },
   { method: 'GET', path: '/audit.csv' },
+  { method: 'GET', path: '/orgs/:orgId/twilio' },
+  { method: 'PUT', path: '/orgs/:orgId/twilio', body: 'twilio' },
+  { method: 'DELETE', path: '/orgs/:orgId/twilio' },
+  { method: 'POST', path: '/orgs/:orgId/twilio/test', body: 'twilio' },
 ];
 
 const BODIES: Record<BodyKind, { type: string; body: fc.Arbitrary<string | Uint8Array> }> = {
@@ -92,6 +97,7 @@ const BODIES: Record<BodyKind, { type: string; body: fc.Arbitrary<string | Uint8
   signIn: { type: 'application/json', body: signInBody },
   password: { type: 'application/json', body: passwordBody },
   accept: { type: 'application/json', body: acceptBody },
+  twilio: { type: 'application/json', body: twilioBody },
 };
 
 let store: TestStore;

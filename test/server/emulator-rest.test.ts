@@ -212,3 +212,44 @@ describe('emulator REST API: listing calls and slow creates', () => {
       assert.equal(h.app.received.length, 0);
     }));
 });
+
+describe('emulator REST API: more than one account', () => {
+  const ORG_SID = `AC${'c3'.repeat(16)}`;
+  const ORG_TOKEN = 'org-account-auth-token-0001';
+  const ORG_KEY = { sid: `SK${'d4'.repeat(16)}`, secret: 'org-api-key-secret-00000001' };
+
+  it('fetches an account with its own credentials, and refuses wrong ones (401) and another account’s (404)', () =>
+    withHarness({}, {}, async ({ api, emulator }) => {
+      emulator.addAccount({ accountSid: ORG_SID, authToken: ORG_TOKEN, friendlyName: 'Org A' });
+      const own = createTwilioClient({ accountSid: ORG_SID, authToken: ORG_TOKEN, apiUrl: api.url });
+      const account = await own.api.v2010.accounts(ORG_SID).fetch();
+      assert.equal(account.friendlyName, 'Org A');
+      assert.equal(account.status, 'active');
+      const wrong = createTwilioClient({ accountSid: ORG_SID, authToken: 'not-the-org-token', apiUrl: api.url });
+      await assert.rejects(wrong.api.v2010.accounts(ORG_SID).fetch(), { status: 401, code: 20003 });
+      const unknown = `AC${'e5'.repeat(16)}`;
+      await assert.rejects(createTwilioClient({ accountSid: unknown, authToken: ORG_TOKEN, apiUrl: api.url }).api.v2010.accounts(unknown).fetch(), {
+        status: 401,
+      });
+      const server = createTwilioClient({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiUrl: api.url });
+      await assert.rejects(server.api.v2010.accounts(ORG_SID).fetch(), { status: 404 });
+    }));
+
+  it('places a call with an API key of another account, signs its webhooks with that account’s token, and lists it only to that account', () =>
+    withHarness({ '/answer': () => twiml('<Say>Hello</Say>') }, {}, async ({ api, app, emulator, client }) => {
+      emulator.addAccount({ accountSid: ORG_SID, authToken: ORG_TOKEN, apiKeys: { [ORG_KEY.sid]: ORG_KEY.secret } });
+      const org = createTwilioClient({ accountSid: ORG_SID, authToken: 'unused', apiKeySid: ORG_KEY.sid, apiKeySecret: ORG_KEY.secret, apiUrl: api.url });
+      const created = await org.calls.create({ to: SUPPORTER, from: CALLER_ID, url: `${app.url}/answer` });
+      assert.equal(created.accountSid, ORG_SID);
+      const ended = await emulator.waitForEnd(created.sid);
+      assert.equal(ended.accountSid, ORG_SID);
+      const [request] = ended.requests;
+      assert.equal(request!.params.AccountSid, ORG_SID);
+      const received = app.received[0]!;
+      assert.ok(twilio.validateRequest(ORG_TOKEN, received.signature, received.url, received.params), 'signed with the org’s token');
+      assert.equal(received.signed, false, 'not with the first account’s');
+      assert.deepEqual((await org.calls.list({})).map((call) => call.sid), [created.sid]);
+      assert.deepEqual(await client.calls.list({}), []);
+      await assert.rejects(client.calls(created.sid).fetch(), { status: 404 });
+    }));
+});

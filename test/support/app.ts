@@ -5,20 +5,24 @@ import { CallNotifier } from '../../server/calls/notifier.ts';
 import type { AppDeps } from '../../server/deps.ts';
 import { Blocklist } from '../../server/limits/blocklist.ts';
 import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
+import { TwilioAccounts } from '../../server/telephony/accounts.ts';
 import { congress, json, testConfig } from './server.ts';
 import type { TestStore } from './store.ts';
 
 /** Route-level deps: no socket, no dialing (the dial queue is exercised in dialer and e2e tests). */
 export function testDeps(store: TestStore, env: Record<string, string> = {}) {
   const wakes: number[] = [];
+  const config = testConfig(env);
+  const secretKey = 'test-secret-key-test-secret-key-0000';
   const deps: AppDeps = {
-    config: testConfig(env),
+    config,
     store,
     notifier: new CallNotifier(),
     dialer: { wake: () => wakes.push(Date.now()) },
+    accounts: new TwilioAccounts({ db: store.db, secretKey, server: config.twilio, apiUrl: config.twilio.apiUrl }),
     congress,
     blocklist: new Blocklist(store.db),
-    secretKey: 'test-secret-key-test-secret-key-0000',
+    secretKey,
     log: () => {},
     stopping: new AbortController().signal,
   };

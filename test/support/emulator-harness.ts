@@ -19,6 +19,9 @@ export interface Received {
   params: Record<string, string>;
   query: Record<string, string>;
   signed: boolean;
+  /** X-Twilio-Signature, and the URL it signs, for a check with another account's token. */
+  signature: string;
+  url: string;
   idempotencyToken: string | undefined;
 }
 
@@ -38,6 +41,8 @@ async function twimlApp(routes: Record<string, Route>) {
       params,
       query: c.req.query(),
       signed: twilio.validateRequest(AUTH_TOKEN, signature, c.req.url, params),
+      signature,
+      url: c.req.url,
       idempotencyToken: c.req.header('I-Twilio-Idempotency-Token'),
     };
     received.push(request);

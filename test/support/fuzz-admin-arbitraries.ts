@@ -216,3 +216,20 @@ export const signInBody = sentJson(mutatedBody(fc.record({ email, password }), [
 export const passwordBody = sentJson(mutatedBody(fc.record({ currentPassword: password, newPassword: password }), ['currentPassword', 'newPassword']));
 /** `POST /invites/:token/accept`. */
 export const acceptBody = sentJson(mutatedBody(fc.record({ name: fieldText, password }, { requiredKeys: ['password'] }), ['name', 'password']));
+/** `PUT /orgs/:orgId/twilio`, `POST …/twilio/test`. */
+export const twilioBody = sentJson(
+  mutatedBody(
+    fc.record(
+      {
+        accountSid: some(`AC${'a'.repeat(32)}`, `AC${'0'.repeat(31)}`, 'AC'),
+        authToken: some('0123456789abcdef0123456789abcdef', 'short'),
+        apiKeySid: some(`SK${'b'.repeat(32)}`, 'SK1'),
+        apiKeySecret: some('fedcba9876543210fedcba9876543210'),
+        callerId: fc.constantFrom(...VALID_PHONES, '+1202555', ''),
+        cps: fc.oneof(fc.double({ noNaN: false }), fc.integer()),
+      },
+      { requiredKeys: ['accountSid', 'authToken', 'callerId'] },
+    ),
+    ['accountSid', 'authToken', 'apiKeySid', 'apiKeySecret', 'callerId', 'cps'],
+  ),
+);
