@@ -234,6 +234,36 @@ describe('the dashboard: organisations, members, keys and the audit log', () => 
     assert.deepEqual(problems, []);
   });
 
+  test("the owner tests the organisation's own Twilio account, saves it (never shown again) and goes back to the server's", async () => {
+    const { page, problems } = owner;
+    const account = { accountSid: `AC${'c3'.repeat(16)}`, authToken: 'riverside-auth-token-0123456789ab', friendlyName: 'Riverside Tenants' };
+    server.emulator!.addAccount(account);
+    await page.getByRole('link', { name: 'Twilio' }).click();
+    await page.getByText("This organisation uses the server's Twilio account.", { exact: false }).waitFor();
+    await page.getByLabel('Account SID').fill(account.accountSid);
+    await page.getByLabel('Auth token').fill('not-the-right-auth-token-000000');
+    await page.getByLabel('Caller id').fill('+12025550173');
+    await page.getByRole('button', { name: 'Test credentials' }).click();
+    await page.getByRole('alert').getByText(/Twilio refused these credentials/).waitFor();
+    assert.deepEqual(problems.splice(0).map((p) => p.replace(/orgs\/[^/]+/, 'orgs/…')), ['422 /api/admin/orgs/…/twilio/test']);
+
+    await page.getByLabel('Auth token').fill(account.authToken);
+    await page.getByRole('button', { name: 'Test credentials' }).click();
+    await page.getByText('Twilio accepted the credentials: account “Riverside Tenants”, active.').waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved. Calls of this organisation now go through its own Twilio account.').waitFor();
+    await page.reload();
+    await page.getByText(`Saved: ending ${account.authToken.slice(-4)}.`, { exact: false }).waitFor();
+    assert.equal(await page.getByLabel('Auth token').inputValue(), '', 'the saved token is never sent back');
+    assert.ok(!(await page.locator('cpa-twilio-page').evaluate((el) => el.shadowRoot!.innerHTML)).includes(account.authToken));
+    assert.deepEqual(await axeViolations(page), []);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: "Use the server's account" }).click();
+    await page.getByText("This organisation now uses the server's Twilio account.").waitFor();
+    assert.deepEqual(problems, []);
+  });
+
   test('the audit log shows who did each of these, pages back, and downloads as CSV', async () => {
     const { page, problems } = owner;
     // More than a page of events: 50 keys made by the operator.
@@ -258,7 +288,7 @@ describe('the dashboard: organisations, members, keys and the audit log', () => 
     const text = (await table.textContent()) ?? '';
     for (const seen of [`${OWNER.email} (member)`, 'operator (operator)', 'name: CRM sync', 'name: Fix the lifts', `email: ${VIEWER.email}`]) assert.ok(text.includes(seen), `${seen} in the log`);
     const actions = await table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')));
-    for (const action of ['org.create', 'campaign.create', 'invite.create', 'invite.accept', 'invite.revoke', 'member.update', 'campaign.update', 'key.create', 'key.revoke']) assert.ok(actions.includes(action), `${action} in ${actions}`);
+    for (const action of ['org.create', 'campaign.create', 'invite.create', 'invite.accept', 'invite.revoke', 'member.update', 'campaign.update', 'key.create', 'key.revoke', 'twilio.update', 'twilio.remove']) assert.ok(actions.includes(action), `${action} in ${actions}`);
     assert.ok(!text.includes(OWNER.password) && !text.includes('cpk_'), 'no secrets');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
