@@ -82,7 +82,8 @@ const SAMPLES: Record<string, () => Sample | Promise<Sample>> = {
     const { invite } = await createInvite(store.db, a.org.id, { email: 'revoked@example.org', role: 'viewer' }, operatorActor());
     return { path: `/orgs/${a.org.id}/invites/${invite.id}`, status: 204 };
   },
-  // Another branch adds these routes (the rules are already in the table); see `twilio` below.
+  // Another branch adds these routes (the rules are already in the table); see `twilio` below. The bodies are
+  // invalid on purpose: nothing is saved, and no request goes to Twilio.
   'GET /orgs/:orgId/twilio': () => ({ path: `/orgs/${a.org.id}/twilio`, status: 200 }),
   'PUT /orgs/:orgId/twilio': () => ({ path: `/orgs/${a.org.id}/twilio`, body: {}, status: 422 }),
   'DELETE /orgs/:orgId/twilio': () => ({ path: `/orgs/${a.org.id}/twilio`, status: 204 }),
@@ -127,7 +128,7 @@ async function activeCampaign(action: string): Promise<Sample> {
 
 /**
  * The Twilio routes may not be mounted yet (another branch adds them): the refusals are the middleware's and
- * hold either way; an allowed caller gets the sample's status once they exist and "No route" before.
+ * hold either way; an allowed caller gets "No route" before they exist, and is let through after.
  */
 const twilio = (rule: RouteRule) => rule.path.startsWith('/orgs/:orgId/twilio');
 
@@ -193,9 +194,10 @@ describe('every admin route × every caller answers as ROUTE_RULES says', () => 
         const text = await response.text();
         const want = expected(rule, caller, sample);
         const where = `${name}: ${rule.method} ${sample.path} → ${response.status} ${text.slice(0, 300)}`;
-        if (twilio(rule) && want.status === sample.status && !routesMounted(rule)) {
-          assert.equal(response.status, 404, where);
-          assert.match(text, /No route for/, where);
+        if (twilio(rule) && want.status === sample.status) {
+          if (!routesMounted(rule)) assert.match(text, /No route for/, where);
+          // What these answer is the other branch's to define: here, that the caller was let through and nothing broke.
+          else assert.ok(![401, 403, 404].includes(response.status) && response.status < 500, where);
           return;
         }
         assert.equal(response.status, want.status, where);
