@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { DEFAULT_ORG } from '../auth/actor.ts';
 import type { Db } from '../store/db.ts';
 import { calls, campaignHours, campaigns, customTargets, legs, targetCounts, targetHours } from '../store/schema.ts';
 import { CampaignSettings } from '../campaigns/settings.ts';
@@ -6,6 +7,8 @@ import { CampaignSettings } from '../campaigns/settings.ts';
 export interface SampleOptions {
   /** The campaign to create (it must not exist yet). */
   campaignId: string;
+  /** The organisation it belongs to (it must exist); `default` unless given. */
+  orgId?: string;
   calls: number;
   /** Offices in the campaign's own list; each call dials four or five of them. */
   targets?: number;
@@ -27,6 +30,7 @@ export async function generateSampleData(db: Db, options: SampleOptions): Promis
   await db.transaction(async (tx) => {
     await tx.insert(campaigns).values({
       id: campaignId,
+      orgId: options.orgId ?? DEFAULT_ORG,
       name: `Sample campaign (${options.calls} calls)`,
       status: 'active',
       settings: CampaignSettings.parse({ targets: {} }),

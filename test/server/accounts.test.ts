@@ -11,8 +11,8 @@ const store = storePerFile(async () => {
 });
 after(() => server?.close());
 
-async function start() {
-  server = await startTestServer(store);
+async function start(env: Record<string, string> = {}) {
+  server = await startTestServer(store, {}, env);
   return { base: server.url, operator: new AdminClient(server.url, server.config.adminToken) };
 }
 
@@ -53,6 +53,34 @@ describe('accounts: organisations, invitations and sessions', () => {
     const signedIn = await again.signIn('ANA@example.org', 'correct horse battery');
     assert.equal(signedIn.member.email, 'ana@example.org');
     assert.deepEqual((await again.expect(200, 'GET', '/campaigns')).campaigns, []);
+  });
+
+  test('the session cookie is Secure when the server is served over https, and is cleared the same way', async () => {
+    const { base, operator } = await start({ PUBLIC_URL: 'https://calls.example.org' });
+    const { org } = await operator.expect(201, 'POST', '/orgs', { name: 'Tenants United' });
+    const { invite } = await operator.expect(201, 'POST', `/orgs/${org.id}/invites`, { email: 'ana@example.org', role: 'owner' });
+    assert.ok(invite.url.startsWith('https://calls.example.org/admin/#invite='));
+    const browser = new AdminClient(base);
+    const accepted = await browser.send('POST', `/invites/${inviteToken(invite.url)}/accept`, { password: 'correct horse battery' });
+    assert.equal(accepted.status, 200);
+    const flags = (cookie: string) => cookie.split(';').slice(1).map((flag) => flag.trim().split('=')[0]!.toLowerCase());
+    assert.ok(flags(accepted.headers.get('set-cookie')!).includes('secure'), accepted.headers.get('set-cookie')!);
+    browser.csrfToken = (await accepted.json()).csrfToken;
+    const signedIn = await browser.send('POST', '/session', { email: 'ana@example.org', password: 'correct horse battery' });
+    assert.ok(flags(signedIn.headers.get('set-cookie')!).includes('secure'));
+    browser.csrfToken = (await signedIn.json()).csrfToken;
+    const signedOut = await browser.send('DELETE', '/session');
+    assert.equal(signedOut.status, 204);
+    const cleared = signedOut.headers.get('set-cookie')!;
+    assert.match(cleared, /^callpower_session=;/);
+    assert.ok(flags(cleared).includes('secure') && flags(cleared).includes('httponly'), cleared);
+  });
+
+  test('over plain http (a local install) the cookie is not Secure, or no browser would send it back', async () => {
+    const { base, operator } = await start();
+    const { invite } = await operator.expect(201, 'POST', `/orgs/${(await operator.expect(201, 'POST', '/orgs', { name: 'Local' })).org.id}/invites`, { email: 'bo@example.org', role: 'owner' });
+    const accepted = await new AdminClient(base).send('POST', `/invites/${inviteToken(invite.url)}/accept`, { password: 'correct horse battery' });
+    assert.doesNotMatch(accepted.headers.get('set-cookie')!, /;\s*Secure/i);
   });
 
   test('a session change without its CSRF token is refused; with it, it goes through', async () => {
