@@ -6,7 +6,7 @@ import type { Db } from '../store/db.ts';
 import { auditEvents } from '../store/schema.ts';
 
 /** Fields whose values are never written down, whatever the route: secrets and numbers. */
-const SECRET_FIELD = /secret|token|password|auth|phone|callerid|callinnumber/i;
+const SECRET_FIELD = /secret|token|password|phone|^callerid$|^callinnumber$/i;
 /** A value that reads as a phone number (an office's, a caller ID): left out like one in a phone field. */
 const PHONE_LIKE = /^\+?[\d\s().-]{7,}$/;
 const MAX_TEXT = 200;

@@ -199,7 +199,7 @@ describe('accounts: organisations, invitations and sessions', () => {
     const { base, operator } = await start();
     const { org, owner } = await orgWithOwner(base, operator, 'Org A', 'a@example.org');
     await owner.expect(201, 'POST', '/campaigns', { id: 'rent', name: 'Rent', targets: { custom: [{ name: 'Mayor', phone: '212-555-0100' }] } });
-    await owner.expect(200, 'PATCH', '/campaigns/rent', { script: 'Please back the tenant bill.', callerId: '+12025550123' });
+    await owner.expect(200, 'PATCH', '/campaigns/rent', { script: 'Please back the tenant bill.', callerId: '+12025550123', callerIdMode: 'campaign' });
     await owner.expect(201, 'POST', '/blocks', { phone: '+18025550142', reason: 'asked' });
     await owner.expect(201, 'POST', `/orgs/${org.id}/keys`, { name: 'CRM', role: 'editor' });
     const { events } = await owner.expect(200, 'GET', '/audit');
@@ -212,6 +212,7 @@ describe('accounts: organisations, invitations and sessions', () => {
     assert.equal(update.objectId, 'rent');
     assert.equal(update.changes.script, 'Please back the tenant bill.');
     assert.equal(update.changes.callerId, '[redacted]');
+    assert.equal(update.changes.callerIdMode, 'campaign', 'a setting named like a number is not one');
     const text = JSON.stringify(events);
     for (const secret of ['212', '555-0100', '8025550142', 'cpk_']) assert.ok(!text.includes(secret), `${secret} in ${text}`);
 
