@@ -10,17 +10,18 @@ export const ROLE_LABELS: Record<Role, string> = {
 };
 
 /**
- * The least role each action needs, as the server enforces it (/work/orgs-contract.md "Roles"): the
+ * The least role each action needs, as the server enforces it (server/auth/roles.ts, route by route): the
  * dashboard hides what a role may not do, and the server refuses it anyway.
  */
 const MINIMUM = {
-  /** Campaigns, stats, CSVs, the lookup preview, webhook deliveries. */
+  /** Campaigns, stats, CSVs, the lookup preview. */
   read: 'viewer',
   /** A campaign's content and targets (PATCH, the targets CSV import). */
   editCampaign: 'editor',
   createCampaign: 'admin',
   /** Pause, resume, archive, copy. */
   changeStatus: 'admin',
+  /** The webhook, its secret and its deliveries. */
   webhook: 'admin',
   blocklist: 'admin',
   audit: 'admin',
