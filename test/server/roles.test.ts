@@ -25,3 +25,22 @@ test('every admin route has a rule in the one table, and every change is audited
     await store.close();
   }
 });
+
+test("the dashboard's idea of each role is the server's table", async () => {
+  const { minimum } = await import('../../admin/roles.ts');
+  const routeOf = {
+    read: ['GET', '/campaigns/x/stats'],
+    editCampaign: ['PATCH', '/campaigns/x'],
+    createCampaign: ['POST', '/campaigns'],
+    changeStatus: ['POST', '/campaigns/x/pause'],
+    webhook: ['GET', '/campaigns/x/webhook/deliveries'],
+    blocklist: ['POST', '/blocks'],
+    audit: ['GET', '/audit'],
+    members: ['POST', '/orgs/x/invites'],
+    keys: ['POST', '/orgs/x/keys'],
+    twilio: ['PUT', '/orgs/x/twilio'],
+  } as const;
+  for (const [action, [method, path]] of Object.entries(routeOf)) {
+    assert.equal(minimum(action as keyof typeof routeOf), ruleFor(method, path).rule.access, `${action}: ${method} ${path}`);
+  }
+});
