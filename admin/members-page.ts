@@ -100,9 +100,14 @@ export class MembersPage extends LitElement {
   }
 
   async #setRole(member: Row) {
-    const role = this.renderRoot.querySelector<HTMLSelectElement>(`#role-${CSS.escape(member.id)}`)!.value as Role;
+    const choice = this.renderRoot.querySelector<HTMLSelectElement>(`#role-${CSS.escape(member.id)}`)!;
+    const role = choice.value as Role;
     await runRequest(this, async () => {
-      await this.api.setRole(this.orgId, member.id, role).catch(unfielded);
+      await this.api.setRole(this.orgId, member.id, role).catch((error: unknown) => {
+        // Refused (the last owner): the list shows the role they still have, not the one asked for.
+        choice.value = member.role;
+        return unfielded(error);
+      });
       await this.#load();
       this.notice = `${who(member)} is now ${article(role)} ${role}.`;
     });

@@ -183,6 +183,7 @@ describe('the dashboard: organisations, members, keys and the audit log', () => 
     await page.getByLabel(`Role of ${OWNER.name}`, { exact: true }).selectOption('admin');
     await page.getByRole('button', { name: `Change the role of ${OWNER.name}` }).click();
     await page.getByRole('alert').getByText(/only owner/).waitFor();
+    assert.equal(await page.getByLabel(`Role of ${OWNER.name}`, { exact: true }).inputValue(), 'owner', 'the refused role is not left showing');
     assert.deepEqual(problems.splice(0), ['409 /api/admin/orgs/' + (await page.evaluate(() => sessionStorage.getItem('call-power-admin-org'))) + `/members/${await memberId(OWNER.email)}`]);
 
     // The editor may change what the campaign says, not whether it runs.
