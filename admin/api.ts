@@ -105,6 +105,13 @@ export interface Session {
   csrfToken: string;
 }
 
+/** What the session route answers to a browser that is not signed in. */
+export interface SignedOut {
+  member: null;
+  orgs: [];
+  csrfToken: null;
+}
+
 export interface Invitation {
   org: { id: string; name: string };
   email: string;
@@ -182,8 +189,8 @@ const org = (id: string) => `/orgs/${encodeURIComponent(id)}`;
 /** The routes that need no actor: signing in, and opening an invite. */
 export const sessionApi = {
   signIn: (email: string, password: string) => requestJson<Session>('/api/admin/session', json('POST', { email, password })),
-  /** The member the session cookie names (401 without one). */
-  restore: () => requestJson<Session>('/api/admin/session'),
+  /** The member the session cookie names, or `member: null` when signed out. */
+  restore: () => requestJson<Session | SignedOut>('/api/admin/session'),
   invitation: (token: string) => requestJson<{ invite: Invitation }>(`/api/admin/invites/${encodeURIComponent(token)}`).then((r) => r.invite),
   accept: (token: string, body: { name?: string; password: string }) => requestJson<Session>(`/api/admin/invites/${encodeURIComponent(token)}/accept`, json('POST', body)),
 };

@@ -25,7 +25,9 @@ export const bySession = ({ csrfToken, orgs, member }: Session): SignedIn => ({ 
 export async function restoreSignIn(): Promise<SignedIn | undefined> {
   const token = storedToken();
   try {
-    return token ? await byToken(token) : bySession(await sessionApi.restore());
+    if (token) return await byToken(token);
+    const session = await sessionApi.restore();
+    return session.member ? bySession(session) : undefined;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       storeToken('');

@@ -31,6 +31,7 @@ describe('accounts: organisations, invitations and sessions', () => {
     assert.ok(invite.url.startsWith(`${server!.config.publicUrl}/admin/#invite=cpi_`));
 
     const browser = new AdminClient(base);
+    assert.deepEqual(await browser.expect(200, 'GET', '/session'), { member: null, orgs: [], csrfToken: null }, 'signed out is an answer, not an error');
     const preview = await browser.expect(200, 'GET', `/invites/${inviteToken(invite.url)}`);
     assert.deepEqual(preview.invite.org, { id: org.id, name: 'Tenants United' });
     const response = await browser.send('POST', `/invites/${inviteToken(invite.url)}/accept`, { password: 'correct horse battery', name: 'Ana' });
