@@ -25,6 +25,7 @@ import { sessionRoutes } from './routes/session.ts';
 import { twimlRoutes } from './routes/twiml.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { projectRoot } from './paths.ts';
+import { notReadyBecause } from './store/readiness.ts';
 
 const root = `${projectRoot}/`;
 
@@ -57,6 +58,11 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
       ...(assets.widgetUrl ? { widget: assets.widgetUrl } : {}),
     }),
   );
+  // Readiness, apart from liveness (/health): whether a load balancer should send this process requests.
+  app.get('/health/ready', async (c) => {
+    const reason = await notReadyBecause(store, deps.stopping);
+    return reason ? c.json({ ready: false, reason }, 503) : c.json({ ready: true });
+  });
   app.route('/api/campaigns', campaignRoutes(deps));
   app.route('/api/calls', callRoutes(deps));
   app.route('/api/admin', sessionRoutes(deps));

@@ -23,7 +23,9 @@ try {
   const stop = async (signal: NodeJS.Signals) => {
     const started = performance.now();
     await running.close();
-    console.log(`call-power: stopped on ${signal} in ${((performance.now() - started) / 1000).toFixed(1)} s: live call streams ended (clients reconnect), requests in flight finished`);
+    const line = `call-power: stopped on ${signal} in ${((performance.now() - started) / 1000).toFixed(1)} s: no new dials claimed, live call streams ended (clients reconnect), requests in flight finished\n`;
+    // process.exit() does not wait for stdout: a process manager piping it could lose the last lines.
+    await new Promise((resolve) => process.stdout.write(line, resolve));
     process.exit(0);
   };
   process.once('SIGINT', stop).once('SIGTERM', stop);

@@ -135,10 +135,12 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
     emulator,
     scheduler,
     async close() {
-      // Take no new connections, end the event streams (their clients reconnect to whichever process
-      // serves next), let requests in flight finish for a few seconds, then stop the workers.
-      const closed = new Promise((resolve) => server.close(resolve));
+      // Readiness turns 503 and the event streams end with a retry hint (their clients reconnect to
+      // whichever process serves next); no new dial is claimed, so calls still queued wait in the store
+      // for another process; then no new connections, and requests in flight get a few seconds to finish.
       stopping.abort();
+      const dialsStopped = Promise.all([scheduler.stop(), dialer.stop()]);
+      const closed = new Promise((resolve) => server.close(resolve));
       // Keep-alive connections go idle between requests: close each as soon as it does.
       const closeIdle = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
@@ -146,7 +148,7 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
       clearInterval(closeIdle);
       if (!drained) server.closeAllConnections();
       await Promise.all(unlisten.map((stop) => stop()));
-      await Promise.all([dialer.stop(), janitor.stop(), deliverer.stop(), scheduler.stop()]);
+      await Promise.all([dialsStopped, janitor.stop(), deliverer.stop()]);
       await emulator?.close();
       await closed;
       if (ownStore) await store.close();

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'drizzle-orm';
+import { createApp } from '../../server/app.ts';
 import { congressFreshness } from '../../server/congress/freshness.ts';
 import { loadCongress } from '../../server/congress/lookup.ts';
 import { openTestStore, type TestStore } from '../support/store.ts';
@@ -22,6 +24,40 @@ describe('GET /health', () => {
     assert.equal(body.congress.congress, congress.meta.congress.number);
     assert.equal(body.congress.asOf, congress.meta.asOf);
     assert.equal(typeof body.congress.stale, 'boolean');
+  });
+});
+
+describe('GET /health/ready', () => {
+  const readiness = async (stopping = new AbortController().signal) => {
+    const { deps } = testDeps(store);
+    const response = await createApp({ ...deps, stopping }).request('/health/ready');
+    return { status: response.status, body: await response.json() };
+  };
+
+  test('is ready when the store answers and every migration is applied', async () => {
+    assert.deepEqual(await readiness(), { status: 200, body: { ready: true } });
+  });
+
+  test('is not ready while the latest migration is missing (another replica has not finished it)', async () => {
+    const latest = sql`(select max(created_at) from drizzle.__drizzle_migrations)`;
+    await store.db.execute(sql`update drizzle.__drizzle_migrations set created_at = created_at - 1 where created_at = ${latest}`);
+    try {
+      const { status, body } = await readiness();
+      assert.equal(status, 503);
+      assert.equal(body.ready, false);
+      assert.match(body.reason, /migration/);
+    } finally {
+      await store.db.execute(sql`update drizzle.__drizzle_migrations set created_at = created_at + 1 where created_at = ${latest}`);
+    }
+    assert.equal((await readiness()).status, 200);
+  });
+
+  test('is not ready once the process is stopping, so a load balancer sends no new requests', async () => {
+    const stopping = new AbortController();
+    stopping.abort();
+    const { status, body } = await readiness(stopping.signal);
+    assert.equal(status, 503);
+    assert.deepEqual(body, { ready: false, reason: 'shutting down' });
   });
 });
 

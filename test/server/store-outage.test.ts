@@ -23,6 +23,20 @@ after(async () => {
 });
 
 describe('PostgreSQL going away', () => {
+  test('readiness turns 503 while the store is unreachable, liveness stays 200', async () => {
+    const { app } = testDeps(store);
+    assert.equal((await app.request('/health/ready')).status, 200);
+    await proxy.cut();
+    const ready = await app.request('/health/ready');
+    assert.equal(ready.status, 503);
+    const body = await ready.json();
+    assert.equal(body.ready, false);
+    assert.match(body.reason, /store/);
+    assert.equal((await app.request('/health')).status, 200);
+    await proxy.open();
+    assert.equal((await app.request('/health/ready')).status, 200);
+  });
+
   test('public endpoints answer 503 with a clear error, and recover when it returns', async () => {
     const { app } = testDeps(store);
     assert.equal((await app.request('/api/calls/some-call-id')).status, 404, 'the store answers');
