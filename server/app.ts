@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
   const assets = assetRoutes();
   app.onError((err, c) => handleError(err, c, log));
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
-  app.use(requestId(), observe({ metrics, log }), noSniff());
+  app.use(requestId(), observe({ metrics, accessLog: config.logFormat === 'json' ? log : undefined }), noSniff());
 
   const cors = publicCors({ origins: config.allowedOrigins });
   app.use('/api/*', clientAddress({ trustedProxyHeader: config.trustedProxyHeader, log }));

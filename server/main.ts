@@ -19,11 +19,12 @@ try {
   ];
   const { warning } = congressFreshness(congress, config.congressDataMaxAgeDays);
   if (warning) lines.push(`WARNING: ${warning}`);
-  console.log(lines.join('\n'));
+  // Through the server's logger: live, a log collector reads these as JSON lines like the rest.
+  for (const line of lines) running.deps.log(line);
   const stop = async (signal: NodeJS.Signals) => {
     const started = performance.now();
     await running.close();
-    console.log(`call-power: stopped on ${signal} in ${((performance.now() - started) / 1000).toFixed(1)} s: live call streams ended (clients reconnect), requests in flight finished`);
+    running.deps.log(`call-power: stopped on ${signal} in ${((performance.now() - started) / 1000).toFixed(1)} s: live call streams ended (clients reconnect), requests in flight finished`);
     process.exit(0);
   };
   process.once('SIGINT', stop).once('SIGTERM', stop);

@@ -5,7 +5,8 @@ import type { Metrics } from '../metrics.ts';
 
 export interface ObserveOptions {
   metrics: Metrics;
-  log: Logger;
+  /** Where to write the access lines; none in text logs, where a line per request would bury the ones people read. */
+  accessLog?: Logger;
 }
 
 /**
@@ -13,7 +14,7 @@ export interface ObserveOptions {
  * request id. The pattern is the handler that answered (`c.req.routePath` once the chain has run):
  * the path itself would put call ids and tokens into labels and logs. The query string and body are never logged.
  */
-export function observe({ metrics, log }: ObserveOptions): MiddlewareHandler<{ Variables: RequestIdVariables }> {
+export function observe({ metrics, accessLog }: ObserveOptions): MiddlewareHandler<{ Variables: RequestIdVariables }> {
   return async function observe(c, next) {
     const started = performance.now();
     await next();
@@ -23,9 +24,10 @@ export function observe({ metrics, log }: ObserveOptions): MiddlewareHandler<{ V
     const { status } = c.res;
     metrics.httpRequests.inc({ method, route, status });
     metrics.httpDuration.observe({ method, route }, seconds);
+    if (!accessLog) return;
     const ms = Math.round(seconds * 10_000) / 10;
     const callId = route.includes('/calls/:id') ? c.req.param('id') : undefined;
-    log(`${method} ${route} ${status} ${ms} ms`, { reqId: c.get('requestId'), method, route, status, ms, callId });
+    accessLog(`${method} ${route} ${status} ${ms} ms`, { reqId: c.get('requestId'), method, route, status, ms, callId });
   };
 }
 

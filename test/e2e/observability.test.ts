@@ -118,7 +118,7 @@ describe('/metrics', () => {
 describe('JSON logs', () => {
   test('one JSON object a line, a request id on each request, no phone number across a call', async () => {
     const out: string[] = [];
-    server = await startTestServer(store, { log: jsonLogger({ write: (chunk: string) => void out.push(chunk) }) });
+    server = await startTestServer(store, { log: jsonLogger({ write: (chunk: string) => void out.push(chunk) }) }, { LOG_FORMAT: 'json' });
     const echoed = await fetch(`${server.url}/health`, { headers: { 'X-Request-Id': 'from-the-balancer-1' } });
     assert.equal(echoed.headers.get('x-request-id'), 'from-the-balancer-1');
     const id = await demoCall(server);
