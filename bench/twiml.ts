@@ -43,7 +43,7 @@ export const twimlBench: Bench = {
     const server = await startBenchServer({ databaseUrl: ctx.databaseUrl });
     try {
       const id = await placeCall(server);
-      const call = { CallSid: `CA${'0'.repeat(32)}`, AccountSid: `AC${'0'.repeat(32)}`, From: '+12025550100', To: '+18025550142', Direction: 'outbound-api' };
+      const call = { CallSid: `CA${'0'.repeat(32)}`, From: '+12025550100', To: '+18025550142', Direction: 'outbound-api' };
       const webhooks = [
         { label: 'POST …/answer (the supporter picked up)', request: signedWebhook(server, `/twiml/calls/${id}/answer`, { ...call, CallStatus: 'in-progress' }) },
         { label: 'POST …/gate Digits=1 (gather: dial office 1)', request: signedWebhook(server, `/twiml/calls/${id}/gate`, { ...call, CallStatus: 'in-progress', Digits: '1' }) },

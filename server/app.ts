@@ -1,15 +1,17 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
+import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { congressFreshness } from './congress/freshness.ts';
 import type { AppDeps } from './deps.ts';
 import { errorBody, handleError } from './errors.ts';
 import { clientAddress } from './limits/client-ip.ts';
-import { adminAuth } from './middleware/admin-auth.ts';
+import { adminAuth, sameSecret } from './middleware/admin-auth.ts';
 import { allowedOrigins } from './middleware/allowed-origins.ts';
 import { limitBody } from './middleware/body-limit.ts';
 import { noSniff } from './middleware/no-sniff.ts';
+import { observe } from './middleware/observe.ts';
 import { publicCors } from './middleware/public-cors.ts';
 import type { Emulator } from './emulator/index.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -35,12 +37,12 @@ export interface AppOptions {
 }
 
 export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
-  const { config, store, log } = deps;
+  const { config, store, log, metrics } = deps;
   const app = new Hono();
   const assets = assetRoutes();
   app.onError((err, c) => handleError(err, c, log));
   app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
-  app.use(noSniff());
+  app.use(requestId(), observe({ metrics, accessLog: config.logFormat === 'json' ? log : undefined }), noSniff());
 
   const cors = publicCors({ origins: config.allowedOrigins });
   app.use('/api/*', clientAddress({ trustedProxyHeader: config.trustedProxyHeader, log }));
@@ -63,6 +65,16 @@ export function createApp(deps: AppDeps, { emulator }: AppOptions = {}): Hono {
     const reason = await notReadyBecause(store, deps.stopping);
     return reason ? c.json({ ready: false, reason }, 503) : c.json({ ready: true });
   });
+  if (config.metricsToken) {
+    const token = config.metricsToken;
+    app.get('/metrics', async (c) => {
+      const [scheme, secret] = (c.req.header('authorization') ?? '').split(' ');
+      if (scheme !== 'Bearer' || !sameSecret(secret ?? '', token)) {
+        return c.json(errorBody('unauthorized', 'Send Authorization: Bearer <METRICS_TOKEN>.'), 401, { 'WWW-Authenticate': 'Bearer' });
+      }
+      return c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType });
+    });
+  }
   app.route('/api/campaigns', campaignRoutes(deps));
   app.route('/api/calls', callRoutes(deps));
   app.route('/api/admin', sessionRoutes(deps));

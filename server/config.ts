@@ -27,6 +27,8 @@ const Env = z
     TWILIO_CPS: z.coerce.number().positive('must be a positive number of calls per second').max(100).default(1),
     ADMIN_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
     ALLOWED_ORIGINS: optional(z.string()),
+    METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+    LOG_FORMAT: z.preprocess((value) => (value === '' ? undefined : value), z.enum(['json', 'text'], 'must be json (one JSON object a line) or text').optional()),
     SECRET_KEY: optional(z.string().min(32, 'must be at least 32 characters')),
     DEMO_LEG_SECONDS: z.coerce.number().min(0).max(600).default(4),
     TRUSTED_PROXY_HEADER: optional(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name like X-Forwarded-For')),
@@ -74,6 +76,10 @@ export interface Config {
   /** `'*'` or exact origins allowed to call the public API from a browser. */
   allowedOrigins: '*' | string[];
   secretKey?: string;
+  /** Bearer token for `/metrics`; unset, there is no `/metrics`. */
+  metricsToken?: string;
+  /** JSON lines for a log collector (the default live), or text for people (the default in demo). */
+  logFormat: 'json' | 'text';
   demoLegSeconds: number;
   /** Set only behind a proxy that overwrites it: the header that carries the client's address. */
   trustedProxyHeader?: string;
@@ -148,6 +154,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           ? splitList(env.ALLOWED_ORIGINS)
           : [new URL(publicUrl).origin],
     secretKey: env.SECRET_KEY,
+    metricsToken: env.METRICS_TOKEN,
+    logFormat: env.LOG_FORMAT ?? (demo ? 'text' : 'json'),
     demoLegSeconds: env.DEMO_LEG_SECONDS,
     congressDataMaxAgeDays: env.CONGRESS_DATA_MAX_AGE_DAYS,
     congressClock: clockFrom(env.CONGRESS_CLOCK),

@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { CongressLookup } from './congress/lookup.ts';
 import type { Blocklist } from './limits/blocklist.ts';
 import type { Logger } from './log.ts';
+import type { Metrics } from './metrics.ts';
 import type { Store } from './store/db.ts';
 import type { TwilioAccounts } from './telephony/accounts.ts';
 
@@ -20,6 +21,8 @@ export interface AppDeps {
   /** Keys phone-number hashes. */
   secretKey: string;
   log: Logger;
+  /** This process's counters for `/metrics`. */
+  metrics: Metrics;
   /** Aborted when the server begins to stop: long-lived responses (event streams) end so clients reconnect elsewhere. */
   stopping: AbortSignal;
 }

@@ -1,3 +1,5 @@
+import pino from 'pino';
+
 /*
  * Phone numbers are found by their shape, not with libphonenumber's `findNumbers`: by default that
  * reports only numbers valid in a known region, so fictional 555 numbers and `%2B`-encoded ones would
@@ -23,6 +25,48 @@ export function redact(text: string): string {
   return text.replace(PHONE, (match) => `[phone …${match.replace(/\D/g, '').slice(-2)}]`);
 }
 
-export type Logger = (line: string) => void;
+/** Facts about a line, kept apart from its words in JSON logs: ids, route patterns, statuses, timings. */
+export type LogFields = Record<string, string | number | boolean | undefined>;
 
-export const consoleLogger: Logger = (line) => console.log(redact(line));
+export type Logger = (line: string, fields?: LogFields) => void;
+
+export type LogFormat = 'json' | 'text';
+
+/** Strings in `fields` are redacted too: a field is as likely as a line to carry what a caller typed. */
+function redactFields(fields: LogFields): LogFields {
+  const clean: LogFields = {};
+  for (const [key, value] of Object.entries(fields)) clean[key] = typeof value === 'string' ? redact(value) : value;
+  return clean;
+}
+
+/** For people (demo, `npm start`): the line, then its fields as `key=value`. */
+export const consoleLogger: Logger = (line, fields) => {
+  const facts = fields ? Object.entries(fields).filter(([, value]) => value !== undefined).map(([key, value]) => ` ${key}=${value}`).join('') : '';
+  console.log(redact(line + facts));
+};
+
+export interface JsonLogger extends Logger {
+  /** Writes out what is buffered: called as the server stops, so its last lines are not lost. */
+  flush(): void;
+}
+
+/**
+ * One JSON object a line (`{ level, time, msg, ...fields }`) for a log collector. Writes are
+ * asynchronous (a synchronous write per request would cost the webhook routes' throughput) and
+ * flushed on close and at exit.
+ */
+export function jsonLogger(destination: pino.DestinationStream & { flushSync?(): void } = pino.destination({ sync: false })): JsonLogger {
+  const logger = pino({ base: undefined, formatters: { level: (label) => ({ level: label }) } }, destination);
+  const flush = () => {
+    try {
+      destination.flushSync?.();
+    } catch {
+      // Not open yet, or already closed: nothing is waiting.
+    }
+  };
+  process.once('exit', flush);
+  const log: Logger = (line, fields) => (fields ? logger.info(redactFields(fields), redact(line)) : logger.info(redact(line)));
+  return Object.assign(log, { flush });
+}
+
+export const createLogger = (format: LogFormat): Logger => (format === 'json' ? jsonLogger() : consoleLogger);

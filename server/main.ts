@@ -19,13 +19,14 @@ try {
   ];
   const { warning } = congressFreshness(congress, config.congressDataMaxAgeDays);
   if (warning) lines.push(`WARNING: ${warning}`);
-  console.log(lines.join('\n'));
+  // Through the server's logger: live, a log collector reads these as JSON lines like the rest.
+  for (const line of lines) running.deps.log(line);
   const stop = async (signal: NodeJS.Signals) => {
     const started = performance.now();
     await running.close();
-    const line = `call-power: stopped on ${signal} in ${((performance.now() - started) / 1000).toFixed(1)} s: no new dials claimed, live call streams ended (clients reconnect), requests in flight finished\n`;
-    // process.exit() does not wait for stdout: a process manager piping it could lose the last lines.
-    await new Promise((resolve) => process.stdout.write(line, resolve));
+    // The JSON logger flushes at exit; the text one writes to stdout, which exit() does not wait for on a pipe.
+    running.deps.log(`call-power: stopped on ${signal} in ${((performance.now() - started) / 1000).toFixed(1)} s: no new dials claimed, live call streams ended (clients reconnect), requests in flight finished`);
+    await new Promise((resolve) => process.stdout.write('', resolve));
     process.exit(0);
   };
   process.once('SIGINT', stop).once('SIGTERM', stop);

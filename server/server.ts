@@ -5,13 +5,14 @@ import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp } from './app.ts';
 import { ensureDemoCampaign } from './campaigns/demo.ts';
-import { Dialer, type DialerOptions } from './calls/dialer.ts';
+import { Dialer, type DialerOptions, dialQueue } from './calls/dialer.ts';
 import { CallNotifier } from './calls/notifier.ts';
 import type { Config } from './config.ts';
 import { type CongressLookup, loadCongress } from './congress/lookup.ts';
 import type { AppDeps } from './deps.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from './emulator/index.ts';
-import { consoleLogger, type Logger } from './log.ts';
+import { createLogger, type Logger } from './log.ts';
+import { Metrics } from './metrics.ts';
 import { Janitor } from './janitor.ts';
 import { Blocklist } from './limits/blocklist.ts';
 import { capConnectionsPerAddress } from './limits/connections.ts';
@@ -69,7 +70,7 @@ const SLOW_CLIENT_LIMITS = { requestTimeout: 15_000, headersTimeout: 15_000, con
  * and webhook URLs (and their signatures) are built from it.
  */
 export async function startServer(initial: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const log = options.log ?? consoleLogger;
+  const log = options.log ?? createLogger(initial.logFormat);
   let app: Hono | undefined;
   const server = serve({
     // `env` carries Node's request and socket: the client's address is read from it.
@@ -98,6 +99,8 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
     : undefined;
   if (config.demo) await ensureDemoCampaign(store.db);
 
+  const metrics = new Metrics();
+  metrics.observe({ pool: store.pool, dialQueue: () => dialQueue(store.db) });
   const notifier = new CallNotifier();
   const accounts = new TwilioAccounts({ db: store.db, secretKey, server: config.twilio, apiUrl: config.twilio.apiUrl });
   const dialer = new Dialer({
@@ -106,13 +109,14 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
     publicUrl: config.publicUrl,
     notifier,
     log,
+    metrics,
     pollMs: FALLBACK_POLL_MS[store.kind],
     ...options.dialer,
   });
   const blocklist = new Blocklist(store.db);
   const stopping = new AbortController();
-  const deps: AppDeps = { config, store, notifier, dialer, accounts, congress, blocklist, secretKey, log, stopping: stopping.signal };
-  const deliverer = new WebhookDeliverer({ db: store.db, log, allowPrivate: config.allowPrivateWebhooks, pollMs: FALLBACK_POLL_MS[store.kind], ...options.webhooks });
+  const deps: AppDeps = { config, store, notifier, dialer, accounts, congress, blocklist, secretKey, log, metrics, stopping: stopping.signal };
+  const deliverer = new WebhookDeliverer({ db: store.db, log, metrics, allowPrivate: config.allowPrivateWebhooks, pollMs: FALLBACK_POLL_MS[store.kind], ...options.webhooks });
   // Work queued by any process (this one included) wakes the workers, so they need not poll for it.
   // Listening before they start: nothing queued from then on waits for their fallback poll.
   const unlisten = await Promise.all([
@@ -121,7 +125,7 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
   ]);
   app = createApp(deps, { emulator });
   dialer.start();
-  const scheduler = new CallAgainScheduler({ db: store.db, congress, blocklist, secretKey, dialer, log, ...options.scheduler });
+  const scheduler = new CallAgainScheduler({ db: store.db, congress, blocklist, secretKey, dialer, log, metrics, ...options.scheduler });
   scheduler.start();
   deliverer.start();
   const janitor = new Janitor({ db: store.db, log, retentionDays: config.retentionDays });
@@ -152,6 +156,7 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
       await emulator?.close();
       await closed;
       if (ownStore) await store.close();
+      if ('flush' in log && typeof log.flush === 'function') log.flush();
     },
   };
 }

@@ -238,9 +238,9 @@ function statusStatement(db: Db, status: string, duration?: number) {
   });
 }
 
-/** Ends a call that could not be placed, with a reason the caller can read. */
-export async function failCall(db: Db, id: string, code: string, message: string): Promise<void> {
-  await endCall(db, id, async (tx) => {
+/** Ends a call that could not be placed, with a reason the caller can read; false if it had already ended. */
+export async function failCall(db: Db, id: string, code: string, message: string): Promise<boolean> {
+  return endCall(db, id, async (tx) => {
     const held = heldNumber(tx, id);
     const [ended] = await tx
       .update(calls)

@@ -1,15 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, lt, lte, notInArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, getTableColumns, inArray, isNotNull, isNull, lt, lte, notInArray, sql } from 'drizzle-orm';
 import type { CallInstance } from 'twilio/lib/rest/api/v2010/account/call.js';
 import { describeError } from '../errors.ts';
 import { findCampaign } from '../campaigns/campaigns.ts';
 import type { Logger } from '../log.ts';
+import { Metrics } from '../metrics.ts';
 import type { Db } from '../store/db.ts';
 import { calls } from '../store/schema.ts';
 import { reserve } from '../limits/rate-limit.ts';
 import { Sleeper, untilDue } from '../sleeper.ts';
 import type { Account, TwilioAccounts } from '../telephony/accounts.ts';
-import { advanceCallStatus, type Call, FINAL_CALL_STATUSES, failCall } from './calls.ts';
+import { advanceCallStatus, type Call, FINAL_CALL_STATUSES, failCall, isFinal } from './calls.ts';
 import type { CallNotifier } from './notifier.ts';
 
 export interface DialerOptions {
@@ -19,6 +20,8 @@ export interface DialerOptions {
   publicUrl: string;
   notifier: CallNotifier;
   log: Logger;
+  /** Where to count calls ended here and time Twilio's REST API (`/metrics`); by default counts nobody reads. */
+  metrics?: Metrics;
   /**
    * The fallback poll: how often to look for due calls if nothing wakes us. Queued calls wake every
    * process (the store notifies), and a retry's own due time ends the sleep; this is for a lost notification.
@@ -70,6 +73,15 @@ function describe(error: unknown): { code: string; message: string } {
   }
 }
 
+/** Calls waiting to be dialed, and how long the oldest has waited: one query, read by `/metrics` on each scrape. */
+export async function dialQueue(db: Db): Promise<{ depth: number; oldestSeconds: number }> {
+  const [row] = await db
+    .select({ depth: count(), oldestSeconds: sql<number | null>`extract(epoch from now() - min(${calls.createdAt}))`.mapWith(Number) })
+    .from(calls)
+    .where(and(eq(calls.status, 'queued'), isNull(calls.twilioSid)));
+  return { depth: row?.depth ?? 0, oldestSeconds: row?.oldestSeconds ?? 0 };
+}
+
 /** One Twilio account's share of the queue: one call at a time is being placed, at most its CPS. */
 interface Lane {
   busy: boolean;
@@ -92,7 +104,7 @@ export class Dialer {
   readonly #placing = new Set<Promise<void>>();
 
   constructor(options: DialerOptions) {
-    this.#options = { pollMs: 60_000, retryBaseMs: 1000, maxAttempts: 5, leaseSeconds: 120, reconcileEveryMs: 5 * 60_000, ...options };
+    this.#options = { pollMs: 60_000, retryBaseMs: 1000, maxAttempts: 5, leaseSeconds: 120, reconcileEveryMs: 5 * 60_000, metrics: new Metrics(), ...options };
   }
 
   start(): void {
@@ -164,7 +176,7 @@ export class Dialer {
       await this.#accountSlot(account).catch(() => {});
       await this.#place(call, account);
     })()
-      .catch((error) => log(`dialer: call ${call.id}: ${describeError(error).split('\n')[0]}`))
+      .catch((error) => log(`dialer: call ${call.id}: ${describeError(error).split('\n')[0]}`, { callId: call.id }))
       .finally(() => {
         lane.busy = false;
         this.#placing.delete(placing);
@@ -197,7 +209,7 @@ export class Dialer {
   async #reconcileStale(): Promise<void> {
     const { db, notifier, log } = this.#options;
     const stale = await db
-      .select({ id: calls.id, sid: calls.twilioSid, campaignId: calls.campaignId })
+      .select({ id: calls.id, sid: calls.twilioSid, campaignId: calls.campaignId, direction: calls.direction })
       .from(calls)
       .where(
         and(
@@ -207,9 +219,9 @@ export class Dialer {
         ),
       )
       .limit(20);
-    for (const { id, sid, campaignId } of stale) {
-      const changed = await this.#askTwilio(id, sid!, campaignId).catch((error) => {
-        log(`dialer: cannot ask Twilio about call ${id}: ${restFailure(error)}`);
+    for (const { id, sid, campaignId, direction } of stale) {
+      const changed = await this.#askTwilio(id, sid!, campaignId, direction).catch((error) => {
+        log(`dialer: cannot ask Twilio about call ${id}: ${restFailure(error)}`, { callId: id });
         return false;
       });
       // Touch it either way, so a call Twilio still has live (or could not tell us about) is looked at again only after a while.
@@ -222,18 +234,29 @@ export class Dialer {
    * Moves a stale call to the status Twilio has for it. A call Twilio does not know (the emulator's
    * calls die with its process) can never report again: it ends as failed, so no call stays live forever.
    */
-  async #askTwilio(id: string, sid: string, campaignId: string): Promise<boolean> {
+  async #askTwilio(id: string, sid: string, campaignId: string, direction: string): Promise<boolean> {
     const { db, accounts } = this.#options;
     const { client } = await accounts.forCampaign(campaignId);
     let now;
     try {
-      now = await client.calls(sid).fetch();
+      now = await this.#options.metrics.twilio('fetch', () => client.calls(sid).fetch());
     } catch (error) {
       if ((error as { status?: number }).status !== 404) throw error;
-      await failCall(db, id, 'call_lost', 'The phone network lost track of this call.');
+      if (await failCall(db, id, 'call_lost', 'The phone network lost track of this call.')) this.#ended(direction, 'failed');
       return true;
     }
-    return advanceCallStatus(db, id, now.status, now.duration === null ? undefined : Number(now.duration));
+    return this.#advance(id, direction, now);
+  }
+
+  /** Moves a call to the status Twilio reports for it, counting it if that ends it. */
+  async #advance(id: string, direction: string, { status, duration }: CallInstance): Promise<boolean> {
+    const moved = await advanceCallStatus(this.#options.db, id, status, duration === null ? undefined : Number(duration));
+    if (moved && isFinal(status)) this.#ended(direction, status);
+    return moved;
+  }
+
+  #ended(direction: string, status: string): void {
+    this.#options.metrics.callEnded(direction === 'inbound' ? 'inbound' : 'outbound', status);
   }
 
   /** Queued calls not in the `waiting` accounts' lanes. */
@@ -282,20 +305,20 @@ export class Dialer {
         call.dialAttempts > 1
           ? await this.#placedBefore(call, call.phone, client).catch((error) => {
               // Unverifiable: better a possible second ring than a supporter never called.
-              log(`dialer: call ${call.id}: cannot list earlier calls: ${restFailure(error)}`);
+              log(`dialer: call ${call.id}: cannot list earlier calls: ${restFailure(error)}`, { callId: call.id });
               return undefined;
             })
           : undefined;
       if (placed) {
-        log(`dialer: call ${call.id} was placed by an earlier attempt (${placed.sid}); not dialing again`);
+        log(`dialer: call ${call.id} was placed by an earlier attempt (${placed.sid}); not dialing again`, { callId: call.id });
         await db.update(calls).set({ twilioSid: placed.sid, updatedAt: sql`now()` }).where(eq(calls.id, call.id));
         // Its status callbacks may have found no process to take them: go by what Twilio says of it now.
-        await advanceCallStatus(db, call.id, placed.status, placed.duration === null ? undefined : Number(placed.duration));
+        await this.#advance(call.id, call.direction, placed);
         notifier.changed(call.id);
         return;
       }
       const campaign = await findCampaign(db, call.campaignId);
-      const created = await client.calls.create({
+      const params = {
         to: call.phone,
         from: campaign?.settings.callerId ?? callerId,
         url: `${base}/answer`,
@@ -304,10 +327,11 @@ export class Dialer {
         statusCallbackMethod: 'POST',
         statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
         timeout: 30,
-      });
+      };
+      const created = await this.#options.metrics.twilio('create', () => client.calls.create(params));
       await db.update(calls).set({ twilioSid: created.sid, updatedAt: sql`now()` }).where(eq(calls.id, call.id));
     } catch (error) {
-      log(`dialer: call ${call.id} attempt ${call.dialAttempts}: ${restFailure(error)}`);
+      log(`dialer: call ${call.id} attempt ${call.dialAttempts}: ${restFailure(error)}`, { callId: call.id });
       if (isRetryable(error) && call.dialAttempts < this.#options.maxAttempts) {
         const delayMs = Math.min(60_000, this.#options.retryBaseMs * 2 ** (call.dialAttempts - 1));
         await db
@@ -317,7 +341,7 @@ export class Dialer {
         return;
       }
       const { code, message } = describe(error);
-      await failCall(db, call.id, code, message);
+      if (await failCall(db, call.id, code, message)) this.#ended(call.direction, 'failed');
     }
     notifier.changed(call.id);
   }
@@ -331,7 +355,7 @@ export class Dialer {
   async #placedBefore(call: Call, phone: string, client: Account['client']): Promise<CallInstance | undefined> {
     const { db } = this.#options;
     // By number only, newest first: a call still waiting in Twilio's own queue has no start time yet.
-    const recent = (await client.calls.list({ to: phone, limit: 50 })).filter(
+    const recent = (await this.#options.metrics.twilio('list', () => client.calls.list({ to: phone, limit: 50 }))).filter(
       (placed) => placed.direction === 'outbound-api' && placed.dateCreated.getTime() >= call.createdAt.getTime() - 5_000,
     );
     if (!recent.length) return undefined;

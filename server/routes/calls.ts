@@ -24,7 +24,7 @@ const settled = (view: CallView) => isFinal(view.status) && view.legs.every((leg
 
 const OutcomeReport = z.object({ outcome: z.enum(OUTCOMES) });
 
-export function callRoutes({ store: { db }, notifier, log, stopping }: AppDeps) {
+export function callRoutes({ store: { db }, notifier, log, stopping, metrics }: AppDeps) {
   const load = async (id: string) => {
     const call = await findCall(db, id);
     return call && callView(call, await legsOf(db, id));
@@ -61,6 +61,7 @@ export function callRoutes({ store: { db }, notifier, log, stopping }: AppDeps) 
       if (!first) throw notFound('Call');
       const release = slots.take(c.get('client').key, id);
       return streamSSE(c, async (stream) => {
+        metrics.eventStreams.inc();
         let latest: Snapshot<CallView> = { view: first, json: JSON.stringify(first) };
         let wake = new AbortController();
         const unwatch = feeds.watch(id, (snapshot) => {
@@ -99,6 +100,7 @@ export function callRoutes({ store: { db }, notifier, log, stopping }: AppDeps) 
           stopping.removeEventListener('abort', stop);
           unwatch();
           release();
+          metrics.eventStreams.dec();
         }
       });
     });

@@ -59,7 +59,7 @@ const COUNT_MAX_AGE = 5;
  */
 const CAMPAIGN_MAX_AGE_MS = 5000;
 
-export function campaignRoutes({ store: { db }, congress, notifier, dialer, blocklist, secretKey }: AppDeps) {
+export function campaignRoutes({ store: { db }, congress, notifier, dialer, blocklist, secretKey, metrics }: AppDeps) {
   // A viral page's counters hit this process, not the store: one query per campaign every few seconds.
   const countOf = ttlCache<{ calls: number; completed: number }>(COUNT_MAX_AGE * 500);
   const leaderboard = ttlCache<Awaited<ReturnType<typeof refCounts>>>(COUNT_MAX_AGE * 500);
@@ -96,7 +96,7 @@ export function campaignRoutes({ store: { db }, congress, notifier, dialer, bloc
         throw new ApiError(422, 'district_required', `ZIP ${location!.zip} spans several districts (${choices}): choose yours.`, 'district');
       }
       if (!targets.length) throw new ApiError(422, 'no_targets', 'There is nobody to call for this location.', 'zip');
-      const dial = await admitCall(db, blocklist, { campaign, phoneHash, client: c.get('client'), targets });
+      const dial = await admitCall(db, blocklist, { campaign, phoneHash, client: c.get('client'), targets }).catch(metrics.refused);
       // The call and its `call.started` webhook event are stored together, or neither is.
       const call = await db.transaction(async (tx) => {
         const inserted = await insertCall(tx, {
@@ -116,6 +116,7 @@ export function campaignRoutes({ store: { db }, congress, notifier, dialer, bloc
         await recordEvent(tx, { type: 'call.started', call: inserted, campaign });
         return inserted;
       });
+      metrics.callsCreated.inc({ direction: 'outbound' });
       dialer.wake();
       notifier.changed(call.id);
       return c.json({ call: { id: call.id, status: call.status, targets: dial.map(publicTarget) } }, 201);

@@ -10,6 +10,7 @@ import {
   findCallBySid,
   findCallForDialAction,
   findCallWithCampaign,
+  isFinal,
   markLegAnswered,
   OUTCOMES,
   recordOutcome,
@@ -65,7 +66,7 @@ function refusalPrompt(error: unknown): 'limited' | 'refused' {
 /** A webhook signed by an account that is not the one its call or number belongs to: one organisation's token never speaks for another's calls. */
 const notItsAccount = (c: Context) => c.json(errorBody('forbidden', 'This request is not signed by the Twilio account of this call.'), 403);
 
-export function twimlRoutes({ config, store: { db }, notifier, congress, blocklist, secretKey, accounts, log }: AppDeps) {
+export function twimlRoutes({ config, store: { db }, notifier, congress, blocklist, secretKey, accounts, log, metrics }: AppDeps) {
   /** The flow of a call, with the numbers Twilio signed into this webhook (its body only: never our URL's query). */
   const flow = (c: Context, call: Call, campaign: Campaign) => new CallFlow(call, campaign, config.publicUrl, signedParams(c));
   const load = async (c: Context, id: string) => {
@@ -80,13 +81,15 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
    */
   const step = async (c: Context, call: Call, { twiml, dialing, attempt, phase }: Step, finished?: EndedLeg, campaign?: Campaign) => {
     const now = dialing === undefined ? phase : { phase: 'office' as const, leg: dialing, attempt };
-    if ((await recordStep(db, call, { finished, dialing, attempt, phase: now }, campaign)).changed) notifier.changed(call.id);
+    const { recorded, changed } = await recordStep(db, call, { finished, dialing, attempt, phase: now }, campaign);
+    if (finished && recorded) metrics.legs.inc({ status: finished.status });
+    if (changed) notifier.changed(call.id);
     return xml(c, twiml);
   };
   /** Offices within their hourly cap, or undefined when none is. */
   const offices = async (campaign: Campaign, targets: Target[]) => {
     try {
-      return await capOffices(db, campaign, targets);
+      return await capOffices(db, campaign, targets).catch(metrics.refused);
     } catch (error) {
       refusalPrompt(error);
       return undefined;
@@ -195,7 +198,10 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
     .post('/calls/:id/status', validateTwilio(StatusCallback), async (c) => {
       const id = c.req.param('id');
       const { CallStatus, CallDuration, CallSid } = c.req.valid('form');
-      if (await advanceCallStatus(db, id, CallStatus, CallDuration, CallSid)) notifier.changed(id);
+      if (await advanceCallStatus(db, id, CallStatus, CallDuration, CallSid)) {
+        if (isFinal(CallStatus)) metrics.callEnded('outbound', CallStatus);
+        notifier.changed(id);
+      }
       return c.body(null, 204);
     })
 
@@ -215,11 +221,12 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       const listed = needsLocation(snapshot) ? [] : resolveTargets(congress, snapshot, { seed: phoneHash }).targets;
       let targets;
       try {
-        targets = await admitCall(db, blocklist, { campaign, phoneHash, targets: listed });
+        targets = await admitCall(db, blocklist, { campaign, phoneHash, targets: listed }).catch(metrics.refused);
       } catch (error) {
         return xml(c, campaignMessage(campaign, refusalPrompt(error)));
       }
       const call = await openInboundCall(db, { campaignId: campaign.id, twilioSid: CallSid, phoneHash, targets });
+      metrics.callsCreated.inc({ direction: 'inbound' });
       notifier.changed(call.id);
       return step(c, call, flow(c, call, campaign).welcome());
     })
@@ -228,7 +235,10 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
       const { CallSid, CallStatus, CallDuration } = c.req.valid('form');
       const call = await findCallBySid(db, CallSid);
       if (call && (await accounts.accountSidOfCall(call.id)) !== signedAccountSid(c)) return notItsAccount(c);
-      if (call && (await advanceCallStatus(db, call.id, CallStatus, CallDuration))) notifier.changed(call.id);
+      if (call && (await advanceCallStatus(db, call.id, CallStatus, CallDuration))) {
+        if (isFinal(CallStatus)) metrics.callEnded('inbound', CallStatus);
+        notifier.changed(call.id);
+      }
       return c.body(null, 204);
     })
 

@@ -13,6 +13,8 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface Store {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** PostgreSQL's connection pool, read by `/metrics`. */
+  pool?: { totalCount: number; idleCount: number; waitingCount: number };
   /**
    * Calls `fn` on each NOTIFY on `channel` by any process on this database (see notifications.ts);
    * resolves once listening.
@@ -62,6 +64,7 @@ export async function openStore({ databaseUrl, dataDir, log = () => {} }: { data
     return {
       db,
       kind: 'postgres',
+      pool,
       listen: (channel, fn) => notifications.listen(channel, fn),
       async close() {
         await notifications.close();

@@ -5,6 +5,7 @@ import { insertCall, newCallId } from '../calls/calls.ts';
 import type { CongressLookup } from '../congress/lookup.ts';
 import { ApiError, describeError } from '../errors.ts';
 import { admitCall } from '../limits/admission.ts';
+import { Metrics } from '../metrics.ts';
 import type { Blocklist } from '../limits/blocklist.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
@@ -22,6 +23,8 @@ export interface SchedulerOptions {
   /** Wakes the dial queue once calls are queued. */
   dialer: { wake(): void };
   log: Logger;
+  /** Where to count what it does (`/metrics`); by default counts nobody reads. */
+  metrics?: Metrics;
   /** The clock the schedule runs on (tests move it). */
   now?: () => Date;
   pollMs?: number;
@@ -41,7 +44,7 @@ export class CallAgainScheduler {
   #loop?: Promise<void>;
 
   constructor(options: SchedulerOptions) {
-    this.#options = { now: () => new Date(), pollMs: 30_000, ...options };
+    this.#options = { now: () => new Date(), pollMs: 30_000, metrics: new Metrics(), ...options };
   }
 
   start(): void {
@@ -103,7 +106,7 @@ export class CallAgainScheduler {
     }
     let dial;
     try {
-      dial = await admitCall(db, blocklist, { campaign, phoneHash: supporter.phoneHash, targets });
+      dial = await admitCall(db, blocklist, { campaign, phoneHash: supporter.phoneHash, targets }).catch(this.#options.metrics.refused);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       log(`call-again: campaign ${campaign.id}: a supporter's call was not placed (${error.code}); next try at the next window`);
@@ -126,6 +129,7 @@ export class CallAgainScheduler {
         .set({ nextCallAt: next, lastCalledAt: at, callsPlaced: sql`${supporters.callsPlaced} + 1` })
         .where(key);
     });
+    this.#options.metrics.callsCreated.inc({ direction: 'outbound' });
     return true;
   }
 }

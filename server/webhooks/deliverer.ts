@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { describeError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { Metrics } from '../metrics.ts';
 import { Sleeper, untilDue } from '../sleeper.ts';
 import type { Db } from '../store/db.ts';
 import { campaigns, webhookAttempts, webhookEvents } from '../store/schema.ts';
@@ -14,6 +15,8 @@ import { webhookHeaders } from './signature.ts';
 export interface DelivererOptions {
   db: Db;
   log: Logger;
+  /** Where to count what it does (`/metrics`); by default counts nobody reads. */
+  metrics?: Metrics;
   /**
    * The fallback poll: how often to look for due events if nothing wakes us. A new event wakes every
    * process (the store notifies), and a retry's own due time ends the sleep; this is for a lost notification.
@@ -67,7 +70,7 @@ export class WebhookDeliverer {
   readonly #sleeper = new Sleeper();
 
   constructor(options: DelivererOptions) {
-    this.#options = { pollMs: 60_000, timeoutMs: 10_000, backoff: DEFAULT_BACKOFF, concurrency: 8, allowPrivate: false, resolve: lookupAll, ...options };
+    this.#options = { pollMs: 60_000, timeoutMs: 10_000, backoff: DEFAULT_BACKOFF, concurrency: 8, allowPrivate: false, resolve: lookupAll, metrics: new Metrics(), ...options };
   }
 
   start(): void {
@@ -203,7 +206,7 @@ export class WebhookDeliverer {
    * attempt. A delivered or failed event no longer needs the caller's number, so it is dropped then.
    */
   async #settle(event: OutboxEvent, outcome: Outcome, durationMs: number): Promise<void> {
-    const { db, backoff, log } = this.#options;
+    const { db, backoff, log, metrics } = this.#options;
     const delay = succeeded(outcome) || outcome.final ? undefined : retryDelayMs(event.attempts, backoff);
     const status = succeeded(outcome) ? 'delivered' : delay === undefined ? 'failed' : 'pending';
     await db.transaction(async (tx) => {
@@ -220,6 +223,7 @@ export class WebhookDeliverer {
         // Only while our claim stands: past its lease another process may own the event.
         .where(and(eq(webhookEvents.id, event.id), eq(webhookEvents.status, 'pending'), eq(webhookEvents.attempts, event.attempts)));
     });
+    metrics.webhookDeliveries.inc({ outcome: status === 'pending' ? 'retried' : status });
     if (status === 'delivered') return;
     const next = status === 'failed' ? 'failed' : `retry in ${Math.round(delay! / 1000)} s`;
     log(`webhooks: ${event.type} ${event.id} of ${event.campaignId}: ${outcome.error} (attempt ${event.attempts} of ${maxAttempts(backoff)}; ${next})`);

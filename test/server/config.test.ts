@@ -76,6 +76,17 @@ describe('configuration', () => {
     assert.match(problems({ WEBHOOK_ALLOW_PRIVATE: 'yes' })[0]!, /^WEBHOOK_ALLOW_PRIVATE must be 1 .* or 0 \(got "yes"\)$/);
   });
 
+  test('metrics are off without METRICS_TOKEN; logs are JSON live and text in demo unless LOG_FORMAT says', () => {
+    assert.equal(loadConfig({}).metricsToken, undefined);
+    assert.equal(loadConfig({ METRICS_TOKEN: 'm'.repeat(16) }).metricsToken, 'm'.repeat(16));
+    assert.match(problems({ METRICS_TOKEN: 'short' })[0]!, /^METRICS_TOKEN must be at least 16 characters$/);
+    assert.equal(loadConfig({}).logFormat, 'text');
+    assert.equal(loadConfig(live).logFormat, 'json');
+    assert.equal(loadConfig({ LOG_FORMAT: 'json' }).logFormat, 'json');
+    assert.equal(loadConfig({ ...live, LOG_FORMAT: 'text' }).logFormat, 'text');
+    assert.match(problems({ LOG_FORMAT: 'xml' })[0]!, /^LOG_FORMAT must be json .* or text \(got "xml"\)$/);
+  });
+
   test('secrets are never echoed back in errors', () => {
     const [line] = problems({ ADMIN_TOKEN: 'short-secret' });
     assert.ok(!line!.includes('short-secret'));

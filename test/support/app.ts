@@ -4,6 +4,7 @@ import { createApp } from '../../server/app.ts';
 import { CallNotifier } from '../../server/calls/notifier.ts';
 import type { AppDeps } from '../../server/deps.ts';
 import { Blocklist } from '../../server/limits/blocklist.ts';
+import { Metrics } from '../../server/metrics.ts';
 import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
 import { TwilioAccounts } from '../../server/telephony/accounts.ts';
 import { congress, json, testConfig } from './server.ts';
@@ -24,6 +25,7 @@ export function testDeps(store: TestStore, env: Record<string, string> = {}) {
     blocklist: new Blocklist(store.db),
     secretKey,
     log: () => {},
+    metrics: new Metrics(),
     stopping: new AbortController().signal,
   };
   return { deps, app: fromSocket(createApp(deps)), wakes };
