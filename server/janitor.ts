@@ -51,6 +51,20 @@ export async function sweep(db: Db, retentionDays: number): Promise<void> {
   await db.delete(invites).where(lt(invites.expiresAt, sql`now() - interval '30 days'`));
 }
 
+/**
+ * One replica sweeps at a time: `sweep` twice at once is harmless but wasted work, and two processes'
+ * updates of the same rows could meet in a deadlock. A replica that finds another sweeping skips its
+ * turn. Returns whether it swept. The lock is the transaction's, so a crashed sweeper leaves none behind.
+ */
+export async function sweepUnlessSweeping(db: Db, retentionDays: number): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const { rows } = (await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext('call-power janitor')) as got`)) as unknown as { rows: { got: boolean }[] };
+    if (!rows[0]?.got) return false;
+    await sweep(tx, retentionDays);
+    return true;
+  });
+}
+
 export class Janitor {
   readonly #options: Required<JanitorOptions>;
   readonly #stop = new AbortController();
@@ -64,7 +78,7 @@ export class Janitor {
     this.#loop = (async () => {
       const { db, log, retentionDays, everyMs } = this.#options;
       while (!this.#stop.signal.aborted) {
-        await sweep(db, retentionDays).catch((error) => log(`janitor: ${describeError(error).split('\n')[0]}`));
+        await sweepUnlessSweeping(db, retentionDays).catch((error) => log(`janitor: ${describeError(error).split('\n')[0]}`));
         await sleep(everyMs, undefined, { signal: this.#stop.signal }).catch(() => {});
       }
     })();

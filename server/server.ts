@@ -122,6 +122,8 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
   const unlisten = await Promise.all([
     store.listen(CHANNELS.dialQueue, () => dialer.wake()),
     store.listen(CHANNELS.webhookOutbox, () => deliverer.wake()),
+    // A call changed on any replica: its event streams here re-read it (a webhook may land on another process).
+    store.listen(CHANNELS.callChanged, (callId) => (callId ? notifier.changed(callId) : notifier.everyChanged())),
   ]);
   app = createApp(deps, { emulator });
   dialer.start();

@@ -10,7 +10,11 @@ export interface CallFeedsOptions<View> {
   load(callId: string): Promise<View | undefined>;
   notifier: CallNotifier;
   log: Logger;
-  /** Re-read a watched call this often even without a local change (another process may have moved it). */
+  /**
+   * Re-read a watched call this often even when not told of a change: a safety net only. Every change,
+   * from any process, is told through the store's `call_changed` notifications (migration 0012), and a
+   * lost listening connection wakes every feed when it is back.
+   */
   pollMs?: number;
 }
 
@@ -28,7 +32,7 @@ export class CallFeeds<View> {
   readonly #options: Required<CallFeedsOptions<View>>;
 
   constructor(options: CallFeedsOptions<View>) {
-    this.#options = { pollMs: 2000, ...options };
+    this.#options = { pollMs: 60_000, ...options };
   }
 
   /** Calls `listener` with each read of the call until the returned function is called. */

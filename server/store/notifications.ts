@@ -2,12 +2,14 @@ import pg from 'pg';
 import { describeError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
-/** The channels the store's triggers notify (migrations/0008_queue_notifications.sql). */
+/** The channels the store's triggers notify (migrations 0008_queue_notifications.sql, 0012_call_change_notifications.sql). */
 export const CHANNELS = {
   /** A call joined the dial queue or came due sooner. */
   dialQueue: 'call_power_dial',
   /** A webhook event joined the outbox or came due sooner. */
   webhookOutbox: 'call_power_webhooks',
+  /** A call, or one of its legs, changed in a way its event stream shows; the payload is the call's id. */
+  callChanged: 'call_power_call',
 } as const;
 
 /**
