@@ -144,7 +144,10 @@ export class Dialer {
         // dial again (a lane that finishes placing wakes us), or the next reconcile.
         const dueInMs = claimed === null ? STORE_RETRY_MS : await this.#nextDueInMs(waiting).catch(() => STORE_RETRY_MS);
         const untilReconcile = reconciled + this.#options.reconcileEveryMs - Date.now();
-        const untilLane = Math.min(...[...this.#lanes.values()].filter((lane) => !lane.busy && lane.nextAt > Date.now()).map((lane) => lane.nextAt - Date.now()));
+        // A lane left out of this look for its spacing may dial again now or soon. Its spacing may have run out
+        // while the store was read: it counts as 0 then, not as no lane at all (that slept a whole fallback poll).
+        const spaced = [...this.#lanes].filter(([sid, lane]) => waiting.includes(sid) && !lane.busy);
+        const untilLane = Math.min(...spaced.map(([, lane]) => Math.max(0, lane.nextAt - Date.now())));
         await this.#sleeper.sleep(Math.max(0, Math.min(untilDue(dueInMs, this.#options.pollMs), untilReconcile, untilLane)));
         continue;
       }
