@@ -2,6 +2,7 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import type twilio from 'twilio';
 import { openOrgAccount, orgTwilioColumns, type TwilioAccount } from '../orgs/twilio-account.ts';
 import type { Db } from '../store/db.ts';
+import { prepared } from '../store/prepared.ts';
 import { calls, campaigns, orgs } from '../store/schema.ts';
 import { createTwilioClient } from './twilio-client.ts';
 
@@ -40,6 +41,7 @@ export class TwilioAccounts {
   readonly #byCampaign = new Map<string, Cached<Account>>();
   readonly #tokens = new Map<string, Cached<string[]>>();
   readonly #clients = new Map<string, twilio.Twilio>();
+  readonly #campaignOfCall = new Map<string, string>();
 
   constructor(options: TwilioAccountsOptions) {
     this.#options = { ttlMs: 3000, ...options };
@@ -85,13 +87,24 @@ export class TwilioAccounts {
     });
   }
 
-  /** The account a call's webhooks must come from (read fresh: a webhook must not be let through on a stale answer); undefined: no such call. */
+  /**
+   * The account a call's webhooks must come from: the one its campaign's calls go through (as fresh as the
+   * tokens that sign them, `ttlMs`); undefined: no such call. A call never changes campaign, so that is
+   * remembered and a webhook costs no extra read once its call has been seen.
+   */
   async accountSidOfCall(callId: string): Promise<string | undefined> {
-    const [row] = await this.#options.db
-      .select({ sid: this.laneOfCall() })
-      .from(calls)
-      .where(eq(calls.id, callId));
-    return row?.sid;
+    let campaignId = this.#campaignOfCall.get(callId);
+    if (campaignId === undefined) {
+      const statement = prepared(this.#options.db, 'campaign_id_of_call', (name) =>
+        this.#options.db.select({ campaignId: calls.campaignId }).from(calls).where(eq(calls.id, sql.placeholder('id'))).prepare(name),
+      );
+      const [row] = await statement.execute({ id: callId });
+      if (!row) return undefined;
+      // Ids come from webhooks anyone can send, but only calls that exist are kept: forget them all rather than grow without bound.
+      if (this.#campaignOfCall.size >= MAX_CACHED) this.#campaignOfCall.clear();
+      this.#campaignOfCall.set(callId, (campaignId = row.campaignId));
+    }
+    return (await this.forCampaign(campaignId)).accountSid;
   }
 
   /**
