@@ -1,35 +1,19 @@
-import { html, LitElement, nothing } from 'lit';
-import { type AdminApi, ApiError, type Member } from './api.ts';
+import { html, nothing } from 'lit';
+import { ApiElement } from './api-element.ts';
+import { ApiError, type Member } from './api.ts';
 import { input } from './fields.ts';
 import { runRequest } from './http.ts';
 import { MIN_PASSWORD, passwordProblem } from './invite-accept.ts';
-import { base } from './styles.ts';
 
 /**
  * The signed-in member's account: a new password (which ends their other sessions), and signing out here
  * or everywhere. Fires `signed-out` once the server has ended the session.
  */
-export class AccountPage extends LitElement {
-  static override styles = base;
-
+export class AccountPage extends ApiElement {
   static override properties = {
-    api: { attribute: false },
     member: { attribute: false },
-    error: { state: true },
-    notice: { state: true },
-    busy: { state: true },
   };
-  declare api: AdminApi;
   declare member: Member;
-  declare error?: ApiError;
-  declare notice: string;
-  declare busy: boolean;
-
-  constructor() {
-    super();
-    this.notice = '';
-    this.busy = false;
-  }
 
   async #changePassword(event: SubmitEvent) {
     event.preventDefault();
@@ -51,10 +35,7 @@ export class AccountPage extends LitElement {
         form.reset();
         this.notice = 'Password changed. Your other sessions have ended.';
       });
-    if (this.error) {
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"], #account-error')?.focus();
-    }
+    await this.focusOutcome();
   }
 
   async #signOutEverywhere() {
@@ -65,7 +46,6 @@ export class AccountPage extends LitElement {
   }
 
   override render() {
-    const error = (field: string) => (this.error?.field === field ? this.error.message : undefined);
     const fields = ['current-password', 'new-password', 'confirm-password'];
     return html`
       <section aria-labelledby="account-heading">
@@ -75,21 +55,19 @@ export class AccountPage extends LitElement {
           <fieldset>
             <legend>Change your password</legend>
             <input type="email" name="username" autocomplete="username" .value=${this.member.email} hidden />
-            ${input('current-password', 'Current password', undefined, { type: 'password', autocomplete: 'current-password', required: true, error: error('current-password') })}
+            ${input('current-password', 'Current password', undefined, { type: 'password', autocomplete: 'current-password', required: true, error: this.fieldError('current-password') })}
             ${input('new-password', 'New password', undefined, {
               type: 'password',
               autocomplete: 'new-password',
               required: true,
               hint: `At least ${MIN_PASSWORD} characters. Your other sessions end.`,
-              error: error('new-password'),
+              error: this.fieldError('new-password'),
             })}
-            ${input('confirm-password', 'Confirm the new password', undefined, { type: 'password', autocomplete: 'new-password', required: true, error: error('confirm-password') })}
+            ${input('confirm-password', 'Confirm the new password', undefined, { type: 'password', autocomplete: 'new-password', required: true, error: this.fieldError('confirm-password') })}
             <button type="submit" ?disabled=${this.busy}>Change password</button>
           </fieldset>
         </form>
-        ${this.error && !fields.includes(this.error.field ?? '')
-          ? html`<p id="account-error" class="error" role="alert" tabindex="-1">${this.error.message}</p>`
-          : nothing}
+        ${this.renderError(fields)}
         <p role="status" aria-live="polite">${this.notice}</p>
         <div class="actions">
           <button type="button" class="secondary" ?disabled=${this.busy} @click=${() => this.#signOutEverywhere()}>Sign out everywhere</button>

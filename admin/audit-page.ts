@@ -1,8 +1,8 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import type { AdminApi, ApiError, AuditEvent } from './api.ts';
+import { html, nothing } from 'lit';
+import { OrgPage } from './api-element.ts';
+import type { AuditEvent } from './api.ts';
 import { saveBlob } from './format.ts';
 import { runRequest } from './http.ts';
-import { base } from './styles.ts';
 
 const ACTOR_KINDS: Record<AuditEvent['actor']['kind'], string> = { operator: 'operator', member: 'member', key: 'API key' };
 
@@ -15,54 +15,32 @@ function describe(field: string, value: unknown): string {
 }
 
 /** The organisation's audit log (admin): who did what to which object, newest first, more on request, and as CSV. */
-export class AuditPage extends LitElement {
-  static override styles = base;
-
+export class AuditPage extends OrgPage {
   static override properties = {
-    api: { attribute: false },
-    orgId: { attribute: 'org-id' },
     events: { state: true },
     next: { state: true },
-    error: { state: true },
-    notice: { state: true },
-    busy: { state: true },
   };
-  declare api: AdminApi;
-  /** Reloads the log when the organisation changes. */
-  declare orgId: string;
   declare events?: AuditEvent[];
   /** The `before` of the next page; unset at the oldest event. */
   declare next?: AuditEvent['id'];
-  declare error?: ApiError;
-  declare notice: string;
-  declare busy: boolean;
 
-  constructor() {
-    super();
-    this.orgId = '';
-    this.notice = '';
-    this.busy = false;
+  protected override async load() {
+    this.events = this.next = undefined;
+    await this.#nextPage();
   }
 
-  override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('orgId') && this.orgId) {
-      this.events = this.next = undefined;
-      void this.#more();
-    }
+  async #nextPage() {
+    const { events, next } = await this.api.audit(this.next);
+    this.events = [...(this.events ?? []), ...events];
+    this.next = next;
   }
 
   async #more() {
-    const focusAt = this.events?.length ?? 0;
-    await runRequest(this, async () => {
-      const { events, next } = await this.api.audit(this.next);
-      this.events = [...(this.events ?? []), ...events];
-      this.next = next;
-    });
+    const focusAt = this.events!.length;
+    await runRequest(this, () => this.#nextPage());
     // Keyboard users land on the first row that arrived, not back at the top.
-    if (focusAt) {
-      await this.updateComplete;
-      this.renderRoot.querySelectorAll<HTMLElement>('tbody tr')[focusAt]?.focus();
-    }
+    await this.updateComplete;
+    this.renderRoot.querySelectorAll<HTMLElement>('tbody tr')[focusAt]?.focus();
   }
 
   async #download() {

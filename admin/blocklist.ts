@@ -1,7 +1,7 @@
-import { html, LitElement, nothing } from 'lit';
-import { type AdminApi, ApiError, type Block, runRequest } from './api.ts';
+import { html, nothing } from 'lit';
+import { ApiElement } from './api-element.ts';
+import { ApiError, type Block, runRequest } from './api.ts';
 import { input } from './fields.ts';
-import { base } from './styles.ts';
 
 type Kind = Block['kind'];
 
@@ -16,29 +16,17 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '')
  * The server's blocklist, for every campaign: numbers (kept only as keyed hashes, so never shown again)
  * and client addresses or ranges that may not place calls, each with a reason and an optional end.
  */
-export class Blocklist extends LitElement {
-  static override styles = base;
-
+export class Blocklist extends ApiElement {
   static override properties = {
-    api: { attribute: false },
     blocks: { state: true },
     kind: { state: true },
-    error: { state: true },
-    notice: { state: true },
-    busy: { state: true },
   };
-  declare api: AdminApi;
   declare blocks?: Block[];
   declare kind: Kind;
-  declare error?: ApiError;
-  declare notice: string;
-  declare busy: boolean;
 
   constructor() {
     super();
     this.kind = 'phone';
-    this.notice = '';
-    this.busy = false;
   }
 
   override connectedCallback() {
@@ -102,7 +90,7 @@ export class Blocklist extends LitElement {
           })}
           <div class="row">
             ${input('block-reason', 'Reason', undefined, { hint: 'For other organisers; optional.' })}
-            ${input('block-expiresAt', 'Until', undefined, { type: 'datetime-local', hint: 'Empty: until removed.', error: this.error?.field === 'expiresAt' ? this.error.message : undefined })}
+            ${input('block-expiresAt', 'Until', undefined, { type: 'datetime-local', hint: 'Empty: until removed.', error: this.fieldError('expiresAt') })}
           </div>
           <button type="submit" ?disabled=${this.busy}>Block</button>
         </fieldset>

@@ -1,5 +1,6 @@
-import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
-import type { AdminApi, ApiError, ApiKey } from './api.ts';
+import { css, html, nothing } from 'lit';
+import { OrgPage } from './api-element.ts';
+import type { ApiKey } from './api.ts';
 import { copyText } from './copy.ts';
 import { input, select } from './fields.ts';
 import { runRequest } from './http.ts';
@@ -12,7 +13,7 @@ const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleSt
  * An organisation's API keys (owner): for scripts and integrations, each with a name and a role. The
  * secret is shown once, when the key is made; revoking one stops it at once.
  */
-export class KeysPage extends LitElement {
+export class KeysPage extends OrgPage {
   static override styles = [
     base,
     css`
@@ -25,35 +26,16 @@ export class KeysPage extends LitElement {
   ];
 
   static override properties = {
-    api: { attribute: false },
-    orgId: { attribute: 'org-id' },
     keys: { state: true },
     created: { state: true },
-    error: { state: true },
-    notice: { state: true },
-    busy: { state: true },
   };
-  declare api: AdminApi;
-  declare orgId: string;
   declare keys?: ApiKey[];
   /** The key just made, with its secret, shown until the page is left. */
   declare created?: ApiKey;
-  declare error?: ApiError;
-  declare notice: string;
-  declare busy: boolean;
 
-  constructor() {
-    super();
-    this.orgId = '';
-    this.notice = '';
-    this.busy = false;
-  }
-
-  override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('orgId') && this.orgId) {
-      this.created = undefined;
-      void runRequest(this, async () => void (this.keys = await this.api.keys(this.orgId)));
-    }
+  protected override async load() {
+    this.created = undefined;
+    this.keys = await this.api.keys(this.orgId);
   }
 
   async #create(event: SubmitEvent) {
@@ -66,8 +48,7 @@ export class KeysPage extends LitElement {
       form.reset();
       this.keys = await this.api.keys(this.orgId);
     });
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(this.error ? '[aria-invalid="true"], #keys-error' : '#key-secret')?.focus();
+    await this.focusOutcome('#key-secret');
   }
 
   async #copy() {
@@ -85,7 +66,6 @@ export class KeysPage extends LitElement {
   }
 
   override render() {
-    const fieldError = (field: string) => (this.error?.field === field ? this.error.message : undefined);
     return html`
       <section aria-labelledby="keys-heading">
         <h2 id="keys-heading" tabindex="-1">API keys</h2>
@@ -95,8 +75,8 @@ export class KeysPage extends LitElement {
           <fieldset>
             <legend>New key</legend>
             <div class="row">
-              ${input('key-name', 'Name', undefined, { required: true, hint: 'What uses it, e.g. “CRM sync”.', error: fieldError('name') })}
-              ${select('key-role', 'Role', 'viewer', ROLES.map((role) => [role, ROLE_LABELS[role]]), { error: fieldError('role') })}
+              ${input('key-name', 'Name', undefined, { required: true, hint: 'What uses it, e.g. “CRM sync”.', error: this.fieldError('name') })}
+              ${select('key-role', 'Role', 'viewer', ROLES.map((role) => [role, ROLE_LABELS[role]]), { error: this.fieldError('role') })}
             </div>
             <button type="submit" ?disabled=${this.busy}>Create key</button>
           </fieldset>
@@ -108,7 +88,7 @@ export class KeysPage extends LitElement {
               <button type="button" @click=${this.#copy}>Copy the key</button>
             </div>`
           : nothing}
-        ${this.error && !['name', 'role'].includes(this.error.field ?? '') ? html`<p id="keys-error" class="error" role="alert" tabindex="-1">${this.error.message}</p>` : nothing}
+        ${this.renderError(['name', 'role'])}
         <p role="status" aria-live="polite">${this.notice}</p>
       </section>
     `;

@@ -1,5 +1,6 @@
-import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
-import { type AdminApi, ApiError, type Invite, type Member } from './api.ts';
+import { css, html, nothing } from 'lit';
+import { OrgPage } from './api-element.ts';
+import { ApiError, type Invite, type Member } from './api.ts';
 import { copyText } from './copy.ts';
 import { input, select } from './fields.ts';
 import { runRequest } from './http.ts';
@@ -21,7 +22,7 @@ const unfielded = (error: unknown) => {
  * An organisation's members and pending invites (owner): invite by email with a role (the link is shown
  * once, to pass on: no mail is sent), change a member's role, remove a member, revoke an invite.
  */
-export class MembersPage extends LitElement {
+export class MembersPage extends OrgPage {
   static override styles = [
     base,
     css`
@@ -41,43 +42,24 @@ export class MembersPage extends LitElement {
   ];
 
   static override properties = {
-    api: { attribute: false },
-    orgId: { attribute: 'org-id' },
     memberId: { attribute: 'member-id' },
     members: { state: true },
     invites: { state: true },
     link: { state: true },
-    error: { state: true },
-    notice: { state: true },
-    busy: { state: true },
   };
-  declare api: AdminApi;
-  declare orgId: string;
   /** The signed-in member, marked "you" (unset for the operator). */
   declare memberId?: string;
   declare members?: Row[];
   declare invites?: Invite[];
   /** The invite just made: its link is shown until the page is left. */
   declare link?: Invite;
-  declare error?: ApiError;
-  declare notice: string;
-  declare busy: boolean;
 
-  constructor() {
-    super();
-    this.orgId = '';
-    this.notice = '';
-    this.busy = false;
+  protected override async load() {
+    this.link = undefined;
+    await this.#refresh();
   }
 
-  override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('orgId') && this.orgId) {
-      this.link = undefined;
-      void runRequest(this, () => this.#load());
-    }
-  }
-
-  async #load() {
+  async #refresh() {
     ({ members: this.members, invites: this.invites } = await this.api.members(this.orgId));
   }
 
@@ -89,10 +71,9 @@ export class MembersPage extends LitElement {
     await runRequest(this, async () => {
       this.link = await this.api.invite(this.orgId, String(data.get('invite-email') ?? '').trim(), String(data.get('invite-role')) as Role);
       form.reset();
-      await this.#load();
+      await this.#refresh();
     });
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(this.error ? '[aria-invalid="true"], #members-error' : '#invite-link')?.focus();
+    await this.focusOutcome('#invite-link');
   }
 
   async #copy() {
@@ -108,7 +89,7 @@ export class MembersPage extends LitElement {
         choice.value = member.role;
         return unfielded(error);
       });
-      await this.#load();
+      await this.#refresh();
       this.notice = `${who(member)} is now ${article(role)} ${role}.`;
     });
   }
@@ -117,7 +98,7 @@ export class MembersPage extends LitElement {
     if (!confirm(`Remove ${who(member)} from this organisation? They can no longer sign in to it.`)) return;
     await runRequest(this, async () => {
       await this.api.removeMember(this.orgId, member.id).catch(unfielded);
-      await this.#load();
+      await this.#refresh();
       this.notice = `${who(member)} was removed.`;
     });
   }
@@ -126,13 +107,12 @@ export class MembersPage extends LitElement {
     await runRequest(this, async () => {
       await this.api.revokeInvite(this.orgId, invite.id).catch(unfielded);
       if (this.link?.id === invite.id) this.link = undefined;
-      await this.#load();
+      await this.#refresh();
       this.notice = `The invite for ${invite.email} no longer works.`;
     });
   }
 
   override render() {
-    const fieldError = (field: string) => (this.error?.field === field ? this.error.message : undefined);
     return html`
       <section aria-labelledby="members-heading">
         <h2 id="members-heading" tabindex="-1">Members</h2>
@@ -141,8 +121,8 @@ export class MembersPage extends LitElement {
           <fieldset>
             <legend>Invite someone</legend>
             <div class="row">
-              ${input('invite-email', 'Email', undefined, { type: 'email', required: true, autocomplete: 'off', error: fieldError('email') })}
-              ${select('invite-role', 'Role', 'viewer', ROLE_OPTIONS, { error: fieldError('role') })}
+              ${input('invite-email', 'Email', undefined, { type: 'email', required: true, autocomplete: 'off', error: this.fieldError('email') })}
+              ${select('invite-role', 'Role', 'viewer', ROLE_OPTIONS, { error: this.fieldError('role') })}
             </div>
             <p class="hint">No mail is sent: you get a link to pass on, shown once.</p>
             <button type="submit" ?disabled=${this.busy}>Invite</button>
@@ -155,9 +135,7 @@ export class MembersPage extends LitElement {
               <button type="button" @click=${this.#copy}>Copy the invite link</button>
             </div>`
           : nothing}
-        ${this.error && !['email', 'role'].includes(this.error.field ?? '')
-          ? html`<p id="members-error" class="error" role="alert" tabindex="-1">${this.error.message}</p>`
-          : nothing}
+        ${this.renderError(['email', 'role'])}
         <p role="status" aria-live="polite">${this.notice}</p>
         ${this.#renderInvites()}
       </section>

@@ -1,28 +1,19 @@
-import { html, LitElement, nothing } from 'lit';
-import type { AdminApi, ApiError, OrgRole } from './api.ts';
+import { html, nothing } from 'lit';
+import { ApiElement } from './api-element.ts';
+import type { OrgRole } from './api.ts';
 import { input } from './fields.ts';
 import { runRequest } from './http.ts';
-import { base } from './styles.ts';
 
 /** The operator's list of every organisation on the server, and a form for a new one. Fires `org-created` with it. */
-export class OrgsPage extends LitElement {
-  static override styles = base;
-
+export class OrgsPage extends ApiElement {
   static override properties = {
-    api: { attribute: false },
     orgs: { attribute: false },
-    error: { state: true },
-    busy: { state: true },
   };
-  declare api: AdminApi;
   declare orgs: OrgRole[];
-  declare error?: ApiError;
-  declare busy: boolean;
 
   constructor() {
     super();
     this.orgs = [];
-    this.busy = false;
   }
 
   async #create(event: SubmitEvent) {
@@ -47,7 +38,7 @@ export class OrgsPage extends LitElement {
         <form @submit=${this.#create}>
           <fieldset>
             <legend>New organisation</legend>
-            ${input('org-name', 'Name', undefined, { required: true, error: this.error?.field === 'name' ? this.error.message : undefined })}
+            ${input('org-name', 'Name', undefined, { required: true, error: this.fieldError('name') })}
             <button type="submit" ?disabled=${this.busy}>Create organisation</button>
           </fieldset>
         </form>

@@ -1,32 +1,20 @@
-import { html, LitElement, nothing } from 'lit';
-import { type AdminApi, ApiError, runRequest } from './api.ts';
-import { base } from './styles.ts';
+import { html, nothing } from 'lit';
+import { ApiElement } from './api-element.ts';
+import { ApiError, runRequest } from './api.ts';
 
 /**
  * Replaces a campaign's own list from a CSV file, at once (not with the form's Save). A file with any
  * bad line changes nothing, and every bad line is listed. Fires `imported` with the list as stored.
  */
-export class TargetsImport extends LitElement {
-  static override styles = base;
-
+export class TargetsImport extends ApiElement {
   static override properties = {
-    api: { attribute: false },
     campaignId: { attribute: 'campaign-id' },
-    error: { state: true },
-    notice: { state: true },
-    busy: { state: true },
   };
-  declare api: AdminApi;
   declare campaignId: string;
-  declare error?: ApiError;
-  declare notice: string;
-  declare busy: boolean;
 
   constructor() {
     super();
     this.campaignId = '';
-    this.notice = '';
-    this.busy = false;
   }
 
   async #submit(event: SubmitEvent) {

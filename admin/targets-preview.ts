@@ -1,6 +1,6 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { type AdminApi, ApiError, type Campaign, type CustomTarget, runRequest, type TargetLookup } from './api.ts';
-import { base } from './styles.ts';
+import { html, nothing, type PropertyValues } from 'lit';
+import { ApiElement } from './api-element.ts';
+import { type Campaign, type CustomTarget, runRequest, type TargetLookup } from './api.ts';
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 const named = (target: { title: string; name: string }) => [target.title, target.name].filter(Boolean).join(' ');
@@ -17,28 +17,20 @@ function reach({ state, district, coverage }: CustomTarget): string {
  * Whom a campaign's callers reach: how far each office of the own list that is routed by place
  * reaches, and a preview of whom a caller at one ZIP would call, from the campaign as saved.
  */
-export class TargetsPreview extends LitElement {
-  static override styles = base;
+export class TargetsPreview extends ApiElement {
   static override properties = {
-    api: { attribute: false },
     campaign: { attribute: false },
     targets: { state: true },
     lookup: { state: true },
-    error: { state: true },
-    busy: { state: true },
   };
-  declare api: AdminApi;
   declare campaign: Campaign;
   declare targets: CustomTarget[];
   /** The last preview, with the ZIP as typed (an own list for everyone has no location). */
   declare lookup?: TargetLookup & { zip: string };
-  declare error?: ApiError;
-  declare busy: boolean;
 
   constructor() {
     super();
     this.targets = [];
-    this.busy = false;
   }
 
   override willUpdate(changed: PropertyValues<this>) {

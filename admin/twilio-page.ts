@@ -1,8 +1,8 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import type { AdminApi, ApiError, TwilioInput, TwilioSettings } from './api.ts';
+import { html, nothing } from 'lit';
+import { OrgPage } from './api-element.ts';
+import type { TwilioInput, TwilioSettings } from './api.ts';
 import { input } from './fields.ts';
 import { runRequest } from './http.ts';
-import { base } from './styles.ts';
 
 /** The form's values as the API takes them; empty optional fields are left out. */
 function twilioInput(form: HTMLFormElement): TwilioInput {
@@ -24,33 +24,14 @@ function twilioInput(form: HTMLFormElement): TwilioInput {
  * only their last characters), caller id and calls per second, a check against Twilio before saving, and
  * the way back to the server's account.
  */
-export class TwilioPage extends LitElement {
-  static override styles = base;
-
+export class TwilioPage extends OrgPage {
   static override properties = {
-    api: { attribute: false },
-    orgId: { attribute: 'org-id' },
     twilio: { state: true },
-    error: { state: true },
-    notice: { state: true },
-    busy: { state: true },
   };
-  declare api: AdminApi;
-  declare orgId: string;
   declare twilio?: TwilioSettings;
-  declare error?: ApiError;
-  declare notice: string;
-  declare busy: boolean;
 
-  constructor() {
-    super();
-    this.orgId = '';
-    this.notice = '';
-    this.busy = false;
-  }
-
-  override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('orgId') && this.orgId) void runRequest(this, async () => void (this.twilio = await this.api.twilio(this.orgId)));
+  protected override async load() {
+    this.twilio = await this.api.twilio(this.orgId);
   }
 
   get #form() {
@@ -65,7 +46,7 @@ export class TwilioPage extends LitElement {
       const result = await this.api.testTwilio(this.orgId, body.authToken ? body : undefined);
       this.notice = `Twilio accepted the credentials: account “${result.friendlyName}”, ${result.status}.`;
     });
-    await this.#focusError();
+    await this.focusOutcome();
   }
 
   async #save(event: SubmitEvent) {
@@ -77,7 +58,7 @@ export class TwilioPage extends LitElement {
       form.reset();
       this.notice = 'Saved. Calls of this organisation now go through its own Twilio account.';
     });
-    await this.#focusError();
+    await this.focusOutcome();
   }
 
   async #clear() {
@@ -85,20 +66,13 @@ export class TwilioPage extends LitElement {
     this.notice = '';
     await runRequest(this, async () => {
       await this.api.clearTwilio(this.orgId);
-      this.twilio = await this.api.twilio(this.orgId);
+      await this.load();
       this.notice = "This organisation now uses the server's Twilio account.";
     });
   }
 
-  async #focusError() {
-    if (!this.error) return;
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"], #twilio-error')?.focus();
-  }
-
   override render() {
     const { twilio } = this;
-    const fieldError = (field: string) => (this.error?.field === field ? this.error.message : undefined);
     const fields = ['accountSid', 'authToken', 'apiKeySid', 'apiKeySecret', 'callerId', 'cps'];
     const saved = (hint: string | null | undefined) => (twilio?.configured && hint ? `Saved: ending ${hint}. ` : '');
     return html`
@@ -114,21 +88,21 @@ export class TwilioPage extends LitElement {
               <form @submit=${this.#save} novalidate>
                 <fieldset>
                   <legend>${twilio.configured ? 'Replace the credentials' : 'Its own account'}</legend>
-                  ${input('accountSid', 'Account SID', twilio.accountSid ?? undefined, { required: true, placeholder: 'AC…', autocomplete: 'off', error: fieldError('accountSid') })}
+                  ${input('accountSid', 'Account SID', twilio.accountSid ?? undefined, { required: true, placeholder: 'AC…', autocomplete: 'off', error: this.fieldError('accountSid') })}
                   ${input('authToken', 'Auth token', undefined, {
                     type: 'password',
                     required: true,
                     autocomplete: 'off',
                     hint: `${saved(twilio.authTokenHint)}Never shown again once saved; enter it to save any change.`,
-                    error: fieldError('authToken'),
+                    error: this.fieldError('authToken'),
                   })}
                   <div class="row">
-                    ${input('apiKeySid', 'API key SID', twilio.apiKeySid ?? undefined, { placeholder: 'SK…', autocomplete: 'off', hint: 'Optional: calls are made with this key.', error: fieldError('apiKeySid') })}
-                    ${input('apiKeySecret', 'API key secret', undefined, { type: 'password', autocomplete: 'off', hint: 'With the key SID.', error: fieldError('apiKeySecret') })}
+                    ${input('apiKeySid', 'API key SID', twilio.apiKeySid ?? undefined, { placeholder: 'SK…', autocomplete: 'off', hint: 'Optional: calls are made with this key.', error: this.fieldError('apiKeySid') })}
+                    ${input('apiKeySecret', 'API key secret', undefined, { type: 'password', autocomplete: 'off', hint: 'With the key SID.', error: this.fieldError('apiKeySecret') })}
                   </div>
                   <div class="row">
-                    ${input('callerId', 'Caller id', twilio.callerId ?? undefined, { type: 'tel', required: true, hint: 'A number of this account, e.g. +12025550123.', error: fieldError('callerId') })}
-                    ${input('cps', 'Calls per second', twilio.cps ?? undefined, { type: 'number', min: 1, max: 100, hint: "The account's rate; default 1.", error: fieldError('cps') })}
+                    ${input('callerId', 'Caller id', twilio.callerId ?? undefined, { type: 'tel', required: true, hint: 'A number of this account, e.g. +12025550123.', error: this.fieldError('callerId') })}
+                    ${input('cps', 'Calls per second', twilio.cps ?? undefined, { type: 'number', min: 1, max: 100, hint: "The account's rate; default 1.", error: this.fieldError('cps') })}
                   </div>
                   <div class="actions">
                     <button type="button" class="secondary" ?disabled=${this.busy} @click=${() => this.#test()}>Test credentials</button>
@@ -141,7 +115,7 @@ export class TwilioPage extends LitElement {
                     <button type="button" class="danger" ?disabled=${this.busy} @click=${() => this.#clear()}>Use the server's account</button>
                   </div>`
                 : nothing}`}
-        ${this.error && !fields.includes(this.error.field ?? '') ? html`<p id="twilio-error" class="error" role="alert" tabindex="-1">${this.error.message}</p>` : nothing}
+        ${this.renderError(fields)}
         <p role="status" aria-live="polite">${this.notice}</p>
       </section>
     `;

@@ -1,5 +1,6 @@
-import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
-import { type AdminApi, type ApiError, type Campaign, type Delivery, type DeliveryStatus, runRequest, type Webhook, type WebhookEvent } from './api.ts';
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { ApiElement } from './api-element.ts';
+import { type Campaign, type Delivery, type DeliveryStatus, runRequest, type Webhook, type WebhookEvent } from './api.ts';
 import { base } from './styles.ts';
 
 /** In the order a call produces them; a kind the server adds fails the typecheck until it is named here. */
@@ -33,7 +34,7 @@ function progress(delivery: Delivery): string {
  * signing secret (whole only just after it is made), and the deliveries, with a retry for failed ones.
  * Fires `campaign-changed` with the campaign as the server now has it.
  */
-export class WebhookPanel extends LitElement {
+export class WebhookPanel extends ApiElement {
   static override styles = [
     base,
     css`
@@ -48,30 +49,20 @@ export class WebhookPanel extends LitElement {
   ];
 
   static override properties = {
-    api: { attribute: false },
     campaign: { attribute: false },
     deliveries: { state: true },
     shown: { state: true },
     secret: { state: true },
-    error: { state: true },
-    notice: { state: true },
-    busy: { state: true },
   };
-  declare api: AdminApi;
   declare campaign: Campaign;
   declare deliveries?: Delivery[];
   declare shown: DeliveryStatus | '';
   /** A secret the server just made: shown until the organiser leaves the campaign. */
   declare secret?: string;
-  declare error?: ApiError;
-  declare notice: string;
-  declare busy: boolean;
 
   constructor() {
     super();
     this.shown = '';
-    this.notice = '';
-    this.busy = false;
   }
 
   override willUpdate(changed: PropertyValues<this>) {
