@@ -177,6 +177,10 @@ export class AdminApp extends LitElement {
     location.hash = '#/members';
   }
 
+  #orgRenamed({ detail: { id, name } }: CustomEvent<{ id: string; name: string }>) {
+    this.signedIn = { ...this.signedIn!, orgs: this.signedIn!.orgs.map((org) => (org.id === id ? { ...org, name } : org)) };
+  }
+
   async #navigate() {
     this.route = parseRoute(location.hash);
     this.notice = '';
@@ -312,7 +316,13 @@ export class AdminApp extends LitElement {
           <cpa-blocklist .api=${api}></cpa-blocklist>
         </section>`;
       case 'members':
-        return html`<cpa-members-page .api=${api} org-id=${this.orgId} member-id=${signedIn.member?.id ?? nothing}></cpa-members-page>`;
+        return html`<cpa-members-page
+          .api=${api}
+          org-id=${this.orgId}
+          org-name=${this.#org?.name ?? nothing}
+          member-id=${signedIn.member?.id ?? nothing}
+          @org-renamed=${this.#orgRenamed}
+        ></cpa-members-page>`;
       case 'keys':
         return html`<cpa-keys-page .api=${api} org-id=${this.orgId}></cpa-keys-page>`;
       case 'twilio':

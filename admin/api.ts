@@ -311,6 +311,10 @@ export class AdminApi {
     return this.#json<{ org: { id: string; name: string } }>('/orgs', json('POST', { name })).then((r) => r.org);
   }
 
+  renameOrg(orgId: string, name: string) {
+    return this.#json<{ org: { id: string; name: string } }>(org(orgId), json('PATCH', { name })).then((r) => r.org);
+  }
+
   members(orgId: string) {
     return this.#json<{ members: (Member & { role: Role; createdAt: string })[]; invites: Invite[] }>(`${org(orgId)}/members`);
   }

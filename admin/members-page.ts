@@ -19,8 +19,9 @@ const unfielded = (error: unknown) => {
 };
 
 /**
- * An organisation's members and pending invites (owner): invite by email with a role (the link is shown
- * once, to pass on: no mail is sent), change a member's role, remove a member, revoke an invite.
+ * An organisation's name, members and pending invites (owner): rename it (fires `org-renamed`), invite by
+ * email with a role (the link is shown once, to pass on: no mail is sent), change a member's role, remove a
+ * member, revoke an invite.
  */
 export class MembersPage extends OrgPage {
   static override styles = [
@@ -42,11 +43,14 @@ export class MembersPage extends OrgPage {
   ];
 
   static override properties = {
+    orgName: { attribute: 'org-name' },
     memberId: { attribute: 'member-id' },
     members: { state: true },
     invites: { state: true },
     link: { state: true },
   };
+  /** The organisation's name as the dashboard knows it. */
+  declare orgName?: string;
   /** The signed-in member, marked "you" (unset for the operator). */
   declare memberId?: string;
   declare members?: Row[];
@@ -61,6 +65,18 @@ export class MembersPage extends OrgPage {
 
   async #refresh() {
     ({ members: this.members, invites: this.invites } = await this.api.members(this.orgId));
+  }
+
+  async #rename(event: SubmitEvent) {
+    event.preventDefault();
+    const name = String(new FormData(event.target as HTMLFormElement).get('org-name') ?? '').trim();
+    this.notice = '';
+    await runRequest(this, async () => {
+      const org = await this.api.renameOrg(this.orgId, name);
+      this.notice = `The organisation is now called ${org.name}.`;
+      this.dispatchEvent(new CustomEvent('org-renamed', { detail: org, bubbles: true, composed: true }));
+    });
+    await this.focusOutcome();
   }
 
   async #invite(event: SubmitEvent) {
@@ -116,6 +132,15 @@ export class MembersPage extends OrgPage {
     return html`
       <section aria-labelledby="members-heading">
         <h2 id="members-heading" tabindex="-1">Members</h2>
+        <form @submit=${this.#rename} novalidate>
+          <fieldset>
+            <legend>Name</legend>
+            <div class="row">
+              ${input('org-name', 'Organisation name', this.orgName, { required: true, autocomplete: 'organization', error: this.fieldError('name') })}
+            </div>
+            <button type="submit" ?disabled=${this.busy}>Rename</button>
+          </fieldset>
+        </form>
         ${this.#renderMembers()}
         <form @submit=${this.#invite} novalidate>
           <fieldset>
@@ -135,7 +160,7 @@ export class MembersPage extends OrgPage {
               <button type="button" @click=${this.#copy}>Copy the invite link</button>
             </div>`
           : nothing}
-        ${this.renderError(['email', 'role'])}
+        ${this.renderError(['email', 'role', 'name'])}
         <p role="status" aria-live="polite">${this.notice}</p>
         ${this.#renderInvites()}
       </section>

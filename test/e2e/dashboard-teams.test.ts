@@ -83,7 +83,7 @@ describe('the dashboard: organisations, members, keys and the audit log', () => 
     await page.getByLabel('Name').fill('Riverside Tenants');
     await page.getByRole('button', { name: 'Create organisation' }).click();
     await page.getByRole('heading', { name: 'Members' }).waitFor();
-    assert.match(await page.getByLabel('Organisation').locator('option:checked').textContent() ?? '', /Riverside Tenants/);
+    assert.match(await page.getByLabel('Organisation', { exact: true }).locator('option:checked').textContent() ?? '', /Riverside Tenants/);
     assert.deepEqual(await axeViolations(page), []);
 
     const path = await inviteLink(page, OWNER.email, 'owner');
@@ -303,7 +303,7 @@ describe('the dashboard: organisations, members, keys and the audit log', () => 
   test('an owner invited to a second organisation joins with her own password and switches between the two', async () => {
     const operator = await openDashboard(browser, server, { signedIn: true });
     await operator.page.goto(`${server.url}/admin#/members`);
-    await operator.page.getByLabel('Organisation').selectOption('default');
+    await operator.page.getByLabel('Organisation', { exact: true }).selectOption('default');
     await operator.page.getByRole('link', { name: 'Members' }).click();
     const path = await inviteLink(operator.page, OWNER.email, 'editor');
     assert.deepEqual(operator.problems, []);
@@ -317,13 +317,41 @@ describe('the dashboard: organisations, members, keys and the audit log', () => 
     await page.getByRole('button', { name: 'Join Default' }).click();
     await page.getByRole('link', { name: 'Fix the lifts' }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Dashboard' });
-    await page.getByLabel('Organisation').selectOption('default');
+    await page.getByLabel('Organisation', { exact: true }).selectOption('default');
     await page.getByRole('link', { name: 'Call Congress (demo)' }).waitFor();
     assert.equal(await page.getByRole('link', { name: 'Fix the lifts' }).count(), 0);
     assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Campaigns', 'Account'], 'an editor here');
-    await page.getByLabel('Organisation').selectOption({ label: 'Riverside Tenants (owner)' });
+    await page.getByLabel('Organisation', { exact: true }).selectOption({ label: 'Riverside Tenants (owner)' });
     await page.getByRole('link', { name: 'Fix the lifts' }).waitFor();
     assert.ok((await nav.getByRole('link').allTextContents()).includes('Members'));
+    assert.deepEqual(problems, []);
+  });
+
+  test('the owner renames the organisation: the switcher follows at once, an empty name is refused by its field', async () => {
+    const { page, problems } = owner;
+    await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Members' }).click();
+    const name = page.getByLabel('Organisation name');
+    assert.equal(await name.inputValue(), 'Riverside Tenants');
+    await name.fill('   ');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.locator('#org-name-error').waitFor();
+    assert.equal(await name.getAttribute('aria-invalid'), 'true');
+    assert.ok(await name.evaluate((input) => (input.getRootNode() as ShadowRoot).activeElement === input), 'focus on the refused field');
+    const orgId = (await page.evaluate(() => sessionStorage.getItem('call-power-admin-org')))!;
+    assert.deepEqual(problems.splice(0), [`422 /api/admin/orgs/${orgId}`]);
+
+    await name.fill('Riverside Tenants Union');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.getByText('The organisation is now called Riverside Tenants Union.').waitFor();
+    assert.match((await page.getByLabel('Organisation', { exact: true }).locator('option:checked').textContent()) ?? '', /^Riverside Tenants Union \(owner\)$/);
+    await page.reload();
+    await page.getByLabel('Organisation', { exact: true }).locator('option:checked', { hasText: 'Riverside Tenants Union (owner)' }).waitFor({ state: 'attached' });
+    const audit = await fetch(`${server.url}/api/admin/audit`, { headers: { Authorization: `Bearer ${server.config.adminToken}`, 'CallPower-Org': orgId } });
+    const { events } = (await audit.json()) as { events: { action: string; actor: { label: string }; changes: unknown }[] };
+    const renamed = events.find((event) => event.action === 'org.update');
+    assert.equal(renamed?.actor.label, OWNER.email);
+    assert.match(JSON.stringify(renamed?.changes), /Riverside Tenants Union/);
+    assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(problems, []);
   });
 });
