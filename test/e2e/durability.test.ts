@@ -14,7 +14,7 @@ import {
 import { LOCAL_POSTGRES, postgresReachable } from '../support/postgres.ts';
 
 // Real processes: the emulator alone plays the phone network while servers run live against it,
-// are killed with SIGKILL mid-queue and restarted on the same PostgreSQL database.
+// are killed with SIGKILL mid-queue (or stopped with SIGTERM mid-call) and restarted on the same PostgreSQL database.
 const BASE_URL = process.env.DATABASE_URL || LOCAL_POSTGRES;
 const skip = (await postgresReachable(BASE_URL)) ? false : `needs PostgreSQL at ${BASE_URL}`;
 
@@ -39,8 +39,8 @@ afterEach(async () => {
 });
 after(killAll);
 
-async function setUp(cps: number) {
-  const emulator = await startEmulatorProcess({ timeScale: 0 });
+async function setUp(cps: number, phone: Parameters<typeof startEmulatorProcess>[0] = { timeScale: 0 }) {
+  const emulator = await startEmulatorProcess(phone);
   database = await createDatabase(BASE_URL);
   return { emulator, database, settings: { emulator, databaseUrl: database.url, adminToken: ADMIN_TOKEN, cps } };
 }
@@ -220,6 +220,67 @@ describe('durability (server processes live against the emulator process, on Pos
       'no row is left without the sid of its call (its status callbacks carry CallSid)',
     );
     await assertDialedOnceAndCounted(restarted, campaign, numbers, result);
+  });
+
+  test('SIGTERM with a supporter on an office leg and calls queued, restart on the same port: the call completes, the queue is dialed once by the new process', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // At 1/100 speed a call reaches its first office within a second and each office talks for 5 s: time
+    // for the stop and a new process's start, during which no webhook may come (the emulator, unlike Twilio,
+    // does not retry a refused connection). At 1/3 calls a second the calls queued behind it wait 3 s.
+    const cps = 1 / 3;
+    const { emulator, database, settings } = await setUp(cps, { timeScale: 0.01, legSeconds: 500 });
+    const [supporter, ...waiting] = callers(4, '413');
+    const numbers = [supporter!, ...waiting];
+    const server = await startServerProcess(settings);
+    const campaign = await createCampaign(server);
+    await postCalls([server], campaign, [supporter!]);
+    // The first office answered and its status callback was answered: nothing is in flight until the leg ends.
+    const live = await waitFor(
+      async () => (await emulator.calls()).find((call) => call.webhooks.some((webhook) => webhook.kind === 'number-status')),
+      () => 'the supporter never reached the first office',
+    );
+    await postCalls([server], campaign, waiting);
+    const legsEnded = async () => (await emulator.calls()).find((call) => call.sid === live.sid)!.legs.length;
+    assert.equal(await legsEnded(), 0, 'the supporter is on the first office at SIGTERM');
+
+    const sigterm = Date.now();
+    assert.equal(await server.stop(), 0, 'the stopped process exits 0');
+    const exited = Date.now();
+    assert.match(server.output(), /call-power: stopped on SIGTERM in [\d.]+ s: no new dials claimed/);
+    assert.deepEqual(
+      (await rows(database)).filter((row) => row.twilio_sid !== live.sid).map((row) => ({ sid: row.twilio_sid, attempts: row.dial_attempts })),
+      waiting.map(() => ({ sid: null, attempts: 0 })),
+      `the stopping process claimed none of the queued calls (SIGTERM came ${sigterm - live.createdAt} ms after the live call was placed, its lane's next claim ${1000 / cps} ms after)`,
+    );
+
+    const restarted = await server.restart();
+    const ready = Date.now();
+    assert.equal(await legsEnded(), 0, 'the first office leg outlasted the stop and the restart');
+    const result = await settled(database, emulator, numbers.length);
+
+    await assertDialedOnceAndCounted(restarted, campaign, numbers, result);
+    assert.deepEqual(
+      result.calls.find((call) => call.sid === live.sid)!.legs.map((leg) => ({ number: leg.number, bridged: leg.bridged })),
+      OFFICES.map((office) => ({ number: office.phone, bridged: true })),
+      'the live call went on to both offices',
+    );
+    const { rows: legs } = await database.client.query<{ position: number; status: string }>(
+      'select position, status from legs where call_id = (select id from calls where twilio_sid = $1) order by position',
+      [live.sid],
+    );
+    assert.deepEqual(legs, [{ position: 0, status: 'completed' }, { position: 1, status: 'completed' }], 'both legs of the live call are recorded');
+    assert.equal(result.rows.find((row) => row.twilio_sid === live.sid)?.status, 'completed');
+    assert.deepEqual(result.rows.map((row) => row.dial_attempts), numbers.map(() => 1), 'each call claimed once');
+    assert.ok(
+      result.calls.filter((call) => call.sid !== live.sid).every((call) => call.createdAt > exited),
+      'the queued calls were placed after the stopped process exited: by the new one',
+    );
+    assert.deepEqual(
+      result.calls.flatMap((call) => call.webhooks.filter((webhook) => webhook.status < 200 || webhook.status >= 300).map((webhook) => `${webhook.kind} ${webhook.status}`)),
+      [],
+      'every webhook was answered 2xx: none refused (0), none 5xx',
+    );
+    assert.deepEqual(result.calls.flatMap((call) => call.errors), [], 'no call ran into a Twilio error');
+    t.diagnostic(`SIGTERM ${sigterm - live.createdAt} ms after the live call was placed; stopped in ${exited - sigterm} ms, restarted in ${ready - exited} ms`);
   });
 
   test('three processes on one database share the queue: each call dialed once, by one of them, all completed', { timeout: TEST_TIMEOUT_MS }, async (t) => {

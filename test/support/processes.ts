@@ -14,6 +14,7 @@ import { throwawayDatabase } from './postgres.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 15_000;
 const children = new Set<ChildProcess>();
 
 // Whatever happens to the test process, no server or emulator outlives it.
@@ -132,6 +133,8 @@ export interface ServerProcess {
   output(): string;
   /** SIGKILL: no shutdown code runs, in-flight work is lost where it stands. */
   kill9(): Promise<void>;
+  /** SIGTERM, as a process manager sends it: resolves with the exit code once the process has exited (null: killed by a signal). */
+  stop(): Promise<number | null>;
   /** A second process on the same port, store and settings. */
   restart(): Promise<ServerProcess>;
 }
@@ -173,6 +176,22 @@ export async function startServerProcess(settings: ServerSettings): Promise<Serv
     url: `http://127.0.0.1:${port}`,
     output: output.text,
     kill9: () => killHard(child),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        // Its drain lasts 5 s at most: a process still up well after that will not stop (killAll ends it).
+        const exited = new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`the server did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM:\n${output.text()}`)), STOP_TIMEOUT_MS);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        child.kill('SIGTERM');
+        await exited;
+      }
+      children.delete(child);
+      return child.exitCode;
+    },
     restart: () => startServerProcess({ ...settings, port }),
   };
 }
