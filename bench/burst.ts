@@ -35,17 +35,14 @@ export function supporterNumbers(count: number): string[] {
 }
 
 /** 10.x.y.z for address `n`: the trusted proxy header says where each request came from. */
-const address = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+export const address = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 
-async function createCampaign(server: BenchServer): Promise<string> {
+/** A campaign made through the admin API, as an organiser would: its id. */
+export async function createCampaign(server: BenchServer, settings: Record<string, unknown>): Promise<string> {
   const response = await fetch(`${server.url}/api/admin/campaigns`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${server.adminToken}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      name: 'Burst',
-      targets: { custom: [{ name: 'Office', title: 'Senator', phone: '+12025550161' }] },
-      limits: { perIpPerHour: PER_IP_PER_HOUR, perPhonePerDay: 3, perCampaignPerMinute: 100_000, perTargetPerHour: 1_000_000 },
-    }),
+    body: JSON.stringify(settings),
   });
   if (response.status !== 201) throw new Error(`creating the campaign: HTTP ${response.status} ${await response.text()}`);
   return ((await response.json()) as { campaign: { id: string } }).campaign.id;
@@ -68,7 +65,11 @@ export const burstBench: Bench = {
     const server = await startBenchServer({ databaseUrl: ctx.databaseUrl, env: { TRUSTED_PROXY_HEADER: 'X-Forwarded-For', TWILIO_CPS: String(CPS) } });
     const rss = sampleRss(server.pid);
     try {
-      const campaign = await createCampaign(server);
+      const campaign = await createCampaign(server, {
+        name: 'Burst',
+        targets: { custom: [{ name: 'Office', title: 'Senator', phone: '+12025550161' }] },
+        limits: { perIpPerHour: PER_IP_PER_HOUR, perPhonePerDay: 3, perCampaignPerMinute: 100_000, perTargetPerHour: 1_000_000 },
+      });
       const accepted: string[] = [];
       let refusedWithoutRetryAfter = 0;
       let refusedBadBody = 0;

@@ -4,16 +4,17 @@ import { burstBench } from './burst.ts';
 import { idleBench } from './idle.ts';
 import type { Bench, BenchContext } from './lib/bench.ts';
 import { memoryBench } from './memory.ts';
+import { replicasBench } from './replicas.ts';
 import { statsBench } from './stats.ts';
 import { targetsBench } from './targets.ts';
 import { twimlBench } from './twiml.ts';
 
-const BENCHES: Bench[] = [targetsBench, memoryBench, twimlBench, idleBench, statsBench, burstBench];
+const BENCHES: Bench[] = [targetsBench, memoryBench, twimlBench, idleBench, statsBench, burstBench, replicasBench];
 
 const usage = `npm run bench [-- [name…] [--duration seconds] [--connections n]]   (defaults: all, 6 s, 32)
 ${BENCHES.map((bench) => `  ${bench.name.padEnd(8)} ${bench.about}`).join('\n')}
 BENCH_DATABASE_URL=postgres://…  servers use throwaway databases next to it, else PGlite in a temporary folder
-                                 (stats always needs PostgreSQL: postgres://postgres@127.0.0.1:5432/test by default)
+                                 (stats and replicas always need PostgreSQL: postgres://postgres@127.0.0.1:5432/test by default)
 BENCH_CPU_PROF=<dir>             each server writes a V8 CPU profile there when it stops`;
 
 function readArgs() {

@@ -10,7 +10,8 @@ if (!config.demo) throw new Error('bench servers run in demo mode only: unset TW
 
 const running = await startServer(config, {
   // The benches measure our own routes: emulated callers that answer would walk whole calls alongside the load.
-  emulator: { caller: () => ({ answer: 'no-answer' }) },
+  // BENCH_CALLERS=walk lets them answer and walk whole calls (the replicas bench follows those across processes).
+  emulator: process.env.BENCH_CALLERS === 'walk' ? {} : { caller: () => ({ answer: 'no-answer' }) },
 });
 
 /** @param {import('./lib/server.ts').ReadyMessage | import('./lib/server.ts').MemoryMessage | import('./lib/server.ts').DialTimesMessage} message */

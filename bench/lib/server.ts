@@ -46,6 +46,8 @@ export interface BenchServer {
   dialTimes(): Promise<number[]>;
   /** Stops this process and starts a new one on the same store (a redeploy); this one is then gone. */
   restart(): Promise<BenchServer>;
+  /** Starts another process on the same PostgreSQL database (a replica); stopping the replica leaves the store. */
+  replica(): Promise<BenchServer>;
   /** Stops the process and removes its store. */
   stop(): Promise<void>;
 }
@@ -126,6 +128,10 @@ async function launch(data: DataPlace, env: NodeJS.ProcessEnv): Promise<BenchSer
     async restart() {
       await exit();
       return launch(data, env);
+    },
+    async replica() {
+      if (!data.env.DATABASE_URL) throw new Error('replicas share a PostgreSQL database: PGlite is for one process');
+      return launch({ env: data.env, remove: async () => {} }, env);
     },
     async stop() {
       await exit();

@@ -61,6 +61,25 @@ describe('bench harness', () => {
     assert.equal(alive(first), false);
     assert.equal((await fetch(`${server.url}/health`)).status, 200);
   });
+
+  it('starts a replica on the same PostgreSQL database, which outlives it (PGlite refuses one)', async () => {
+    if (server.store === 'pglite') {
+      await assert.rejects(server.replica(), /PGlite is for one process/);
+      return;
+    }
+    const replica = await server.replica();
+    const created = await fetch(`${server.url}/api/admin/campaigns`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${server.adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Seen by the replica', targets: { custom: [{ name: 'Office', title: 'Senator', phone: '+12025550161' }] } }),
+    });
+    assert.equal(created.status, 201);
+    const { campaign } = (await created.json()) as { campaign: { id: string } };
+    assert.equal((await fetch(`${replica.url}/api/campaigns/${campaign.id}`)).status, 200);
+    await replica.stop();
+    assert.equal(alive(replica.pid), false);
+    assert.equal((await fetch(`${server.url}/api/campaigns/${campaign.id}`)).status, 200, 'stopping a replica leaves the database');
+  });
 });
 
 describe('bench figures', () => {
