@@ -66,15 +66,28 @@ const DRAIN_MS = 5000;
 const SLOW_CLIENT_LIMITS = { requestTimeout: 15_000, headersTimeout: 15_000, connectionsCheckingInterval: 5000 };
 
 /**
+ * How long a request that arrives while the server is starting waits for it. Twilio retries a webhook
+ * whose connection is refused but not one answered 503, and waits 15 s for an answer: within that, a
+ * restart's webhooks are served late rather than lost.
+ */
+const STARTING_WAIT_MS = 10_000;
+
+/**
  * Listens, then wires everything. With `PORT=0` the real port is known only after listening,
- * and webhook URLs (and their signatures) are built from it.
+ * and webhook URLs (and their signatures) are built from it. Requests that arrive in between wait.
  */
 export async function startServer(initial: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(initial.logFormat);
   let app: Hono | undefined;
+  let started!: (app: Hono) => void;
+  const whenStarted = new Promise<Hono>((resolve) => (started = resolve));
+  const afterStart = async (request: Request, env: unknown) => {
+    const ready = await Promise.race([whenStarted, sleep(STARTING_WAIT_MS, undefined, { ref: false })]);
+    return ready ? ready.fetch(request, env) : new Response('starting', { status: 503, headers: { 'Retry-After': '5' } });
+  };
   const server = serve({
     // `env` carries Node's request and socket: the client's address is read from it.
-    fetch: (request, env) => (app ? app.fetch(request, env) : new Response('starting', { status: 503 })),
+    fetch: (request, env) => (app ? app.fetch(request, env) : afterStart(request, env)),
     port: initial.port,
     hostname: initial.host,
     serverOptions: SLOW_CLIENT_LIMITS,
@@ -126,6 +139,7 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
     store.listen(CHANNELS.callChanged, (callId) => (callId ? notifier.changed(callId) : notifier.everyChanged())),
   ]);
   app = createApp(deps, { emulator });
+  started(app);
   dialer.start();
   const scheduler = new CallAgainScheduler({ db: store.db, congress, blocklist, secretKey, dialer, log, metrics, ...options.scheduler });
   scheduler.start();
