@@ -133,7 +133,8 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
   // Work queued by any process (this one included) wakes the workers, so they need not poll for it.
   // Listening before they start: nothing queued from then on waits for their fallback poll.
   const unlisten = await Promise.all([
-    store.listen(CHANNELS.dialQueue, () => dialer.wake()),
+    // The payload is the queued call's lane: its organisation's Twilio account, '' for the server's.
+    store.listen(CHANNELS.dialQueue, (lane) => dialer.wake(lane || accounts.server.accountSid)),
     store.listen(CHANNELS.webhookOutbox, () => deliverer.wake()),
     // A call changed on any replica: its event streams here re-read it (a webhook may land on another process).
     store.listen(CHANNELS.callChanged, (callId) => (callId ? notifier.changed(callId) : notifier.everyChanged())),

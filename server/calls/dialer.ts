@@ -113,8 +113,13 @@ export class Dialer {
     this.#loop = this.#run();
   }
 
-  /** A call was queued: look now instead of at the next poll. */
-  wake(): void {
+  /**
+   * A call was queued: look now instead of at the next poll. When its `lane` (the account it goes through) is
+   * known and cannot dial now, there is nothing to look for yet: the lane's placing call wakes us as it ends,
+   * and its spacing bounds our sleep. With several replicas every queued call wakes every process.
+   */
+  wake(lane?: string): void {
+    if (lane !== undefined && this.#waitingLanes(Date.now()).includes(lane)) return;
     this.#sleeper.wake();
   }
 

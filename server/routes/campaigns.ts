@@ -59,7 +59,7 @@ const COUNT_MAX_AGE = 5;
  */
 const CAMPAIGN_MAX_AGE_MS = 5000;
 
-export function campaignRoutes({ store: { db }, congress, notifier, dialer, blocklist, secretKey, metrics }: AppDeps) {
+export function campaignRoutes({ store: { db }, congress, notifier, blocklist, secretKey, metrics }: AppDeps) {
   // A viral page's counters hit this process, not the store: one query per campaign every few seconds.
   const countOf = ttlCache<{ calls: number; completed: number }>(COUNT_MAX_AGE * 500);
   const leaderboard = ttlCache<Awaited<ReturnType<typeof refCounts>>>(COUNT_MAX_AGE * 500);
@@ -117,7 +117,7 @@ export function campaignRoutes({ store: { db }, congress, notifier, dialer, bloc
         return inserted;
       });
       metrics.callsCreated.inc({ direction: 'outbound' });
-      dialer.wake();
+      // The dial queue is woken by the store (a trigger names the call's lane), in this process and every other.
       notifier.changed(call.id);
       return c.json({ call: { id: call.id, status: call.status, targets: dial.map(publicTarget) } }, 201);
     })
