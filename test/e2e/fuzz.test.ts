@@ -6,7 +6,7 @@ import type { Hono } from 'hono';
 import twilio from 'twilio';
 import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
 import type { AppDeps } from '../../server/deps.ts';
-import { socketAt, testDeps } from '../support/app.ts';
+import { hearDialQueue, socketAt, testDeps } from '../support/app.ts';
 import {
   anyText,
   callBody,
@@ -42,19 +42,21 @@ let deps: AppDeps;
 let app: Hono;
 /** The same service with ALLOWED_ORIGINS set, so the origin check sees the junk too. */
 let strictApp: Hono;
-let wakes: number[];
+let dialQueue: Awaited<ReturnType<typeof hearDialQueue>>;
 let baseline: Record<string, number>;
 const prototypes = snapshotPrototypes();
 
 before(async () => {
   store = await openTestStore();
-  ({ deps, app, wakes } = testDeps(store));
+  ({ deps, app } = testDeps(store));
+  dialQueue = await hearDialQueue(store);
   strictApp = testDeps(store, { ALLOWED_ORIGINS: ALLOWED_ORIGIN }).app;
   await ensureDemoCampaign(store.db);
   baseline = await rowCounts();
 });
 after(async () => {
   console.log(report());
+  await dialQueue.stop();
   await store.close();
 });
 
@@ -74,7 +76,7 @@ async function assertNothingStored() {
   const counts = await rowCounts();
   assert.deepEqual(counts, baseline, 'no table gained or lost a row');
   assert.equal(counts.calls, 0);
-  assert.deepEqual(wakes, [], 'the dial queue was never woken');
+  assert.deepEqual(dialQueue.lanes, [], 'the dial queue was never woken');
   assertPrototypesIntact(prototypes);
 }
 

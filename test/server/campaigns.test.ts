@@ -1,24 +1,26 @@
 import assert from 'node:assert/strict';
-import { beforeEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import { CampaignInput, createCampaign } from '../../server/campaigns/campaigns.ts';
 import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
 import { storePerFile } from '../support/store.ts';
-import { testDeps } from '../support/app.ts';
+import { hearDialQueue, testDeps } from '../support/app.ts';
 import { congress, json } from '../support/server.ts';
 
 const store = storePerFile();
 let app: Hono;
-let wakes: number[];
+let dialQueue: Awaited<ReturnType<typeof hearDialQueue>>;
 let adminToken: string;
 
 beforeEach(async () => {
   let deps;
-  ({ app, wakes, deps } = testDeps(store));
+  ({ app, deps } = testDeps(store));
   adminToken = deps.config.adminToken;
   await ensureDemoCampaign(store.db);
+  dialQueue = await hearDialQueue(store);
 });
+afterEach(() => dialQueue.stop());
 
 const storedCalls = async () => {
   const { rows } = (await store.db.execute(sql`select * from calls`)) as unknown as { rows: Record<string, unknown>[] };
@@ -117,7 +119,7 @@ describe('POST /api/campaigns/:id/calls', () => {
     assert.equal(row!.phone, '+18025550142');
     assert.notEqual(row!.phone_hash, '+18025550142');
     assert.equal(row!.district, 'VT-AL');
-    assert.equal(wakes.length, 1);
+    assert.deepEqual(await dialQueue.settled(1), [''], "every process's dial queue is woken, told the call goes through the server's account");
   });
 
   test('whom to dial comes from the server, whatever the client sends', async () => {
@@ -150,7 +152,7 @@ describe('POST /api/campaigns/:id/calls', () => {
     const huge = await app.request('/api/campaigns/demo/calls', json({ phone: '+18025550142', zip: '05401', pad: 'x'.repeat(40_000) }));
     await expectError(huge, 413, 'body_too_large');
     assert.deepEqual(await storedCalls(), []);
-    assert.equal(wakes.length, 0);
+    assert.deepEqual(await dialQueue.settled(), []);
   });
 
   test('a Senate campaign does not ask a caller in a split ZIP for a district it never dials', async () => {

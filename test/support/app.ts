@@ -5,21 +5,38 @@ import { CallNotifier } from '../../server/calls/notifier.ts';
 import type { AppDeps } from '../../server/deps.ts';
 import { Blocklist } from '../../server/limits/blocklist.ts';
 import { Metrics } from '../../server/metrics.ts';
+import { CHANNELS } from '../../server/store/notifications.ts';
 import { ensureDemoCampaign } from '../../server/campaigns/demo.ts';
 import { TwilioAccounts } from '../../server/telephony/accounts.ts';
 import { congress, json, testConfig } from './server.ts';
 import type { TestStore } from './store.ts';
 
+/**
+ * What the store tells every process's dial queue (the lane of each call queued), heard as a server's
+ * dialer hears it. `settled()` waits for notifications in flight: NOTIFY is delivered after the commit.
+ */
+export async function hearDialQueue(store: TestStore) {
+  const lanes: string[] = [];
+  const stop = await store.listen(CHANNELS.dialQueue, (lane) => lanes.push(lane ?? ''));
+  const settled = async (expected = 0) => {
+    for (let i = 0; i < 100 && lanes.length < expected; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    // One more moment for any that should not have come.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return lanes;
+  };
+  return { lanes, settled, stop };
+}
+
 /** Route-level deps: no socket, no dialing (the dial queue is exercised in dialer and e2e tests). */
 export function testDeps(store: TestStore, env: Record<string, string> = {}) {
-  const wakes: number[] = [];
   const config = testConfig(env);
   const secretKey = 'test-secret-key-test-secret-key-0000';
   const deps: AppDeps = {
     config,
     store,
     notifier: new CallNotifier(),
-    dialer: { wake: () => wakes.push(Date.now()) },
+    // The store wakes a server's dial queue (hearDialQueue): routes do not.
+    dialer: { wake: () => {} },
     accounts: new TwilioAccounts({ db: store.db, secretKey, server: config.twilio, apiUrl: config.twilio.apiUrl }),
     congress,
     blocklist: new Blocklist(store.db),
@@ -28,7 +45,7 @@ export function testDeps(store: TestStore, env: Record<string, string> = {}) {
     metrics: new Metrics(),
     stopping: new AbortController().signal,
   };
-  return { deps, app: fromSocket(createApp(deps)), wakes };
+  return { deps, app: fromSocket(createApp(deps)) };
 }
 
 /** The address route-level requests come from (the documentation range, RFC 5737). */
