@@ -12,8 +12,6 @@ export interface AppDeps {
   config: Config;
   store: Store;
   notifier: CallNotifier;
-  /** Wakes the dial queue when a call is accepted. */
-  dialer: { wake(): void };
   /** The server's Twilio account and organisations' own. */
   accounts: TwilioAccounts;
   congress: CongressLookup;

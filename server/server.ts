@@ -128,7 +128,7 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
   });
   const blocklist = new Blocklist(store.db);
   const stopping = new AbortController();
-  const deps: AppDeps = { config, store, notifier, dialer, accounts, congress, blocklist, secretKey, log, metrics, stopping: stopping.signal };
+  const deps: AppDeps = { config, store, notifier, accounts, congress, blocklist, secretKey, log, metrics, stopping: stopping.signal };
   const deliverer = new WebhookDeliverer({ db: store.db, log, metrics, allowPrivate: config.allowPrivateWebhooks, pollMs: FALLBACK_POLL_MS[store.kind], ...options.webhooks });
   // Work queued by any process (this one included) wakes the workers, so they need not poll for it.
   // Listening before they start: nothing queued from then on waits for their fallback poll.
@@ -142,7 +142,7 @@ export async function startServer(initial: Config, options: StartOptions = {}): 
   app = createApp(deps, { emulator });
   started(app);
   dialer.start();
-  const scheduler = new CallAgainScheduler({ db: store.db, congress, blocklist, secretKey, dialer, log, metrics, ...options.scheduler });
+  const scheduler = new CallAgainScheduler({ db: store.db, congress, blocklist, secretKey, log, metrics, ...options.scheduler });
   scheduler.start();
   deliverer.start();
   const janitor = new Janitor({ db: store.db, log, retentionDays: config.retentionDays });

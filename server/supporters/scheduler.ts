@@ -20,8 +20,6 @@ export interface SchedulerOptions {
   congress: CongressLookup;
   blocklist: Blocklist;
   secretKey: string;
-  /** Wakes the dial queue once calls are queued. */
-  dialer: { wake(): void };
   log: Logger;
   /** Where to count what it does (`/metrics`); by default counts nobody reads. */
   metrics?: Metrics;
@@ -68,7 +66,7 @@ export class CallAgainScheduler {
     for (const supporter of due) {
       if (await this.#call(supporter).catch((error) => this.#options.log(`call-again: ${describeError(error).split('\n')[0]}`))) queued++;
     }
-    if (queued) this.#options.dialer.wake();
+    // Each queued call wakes the dial queue of every process through the store (migration 0013).
     return queued;
   }
 

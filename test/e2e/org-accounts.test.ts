@@ -103,7 +103,6 @@ describe('organisations with their own Twilio accounts', () => {
       );
     }
     await store.db.execute(sql`insert into calls (id, campaign_id, status, phone, phone_hash, targets) values ('b-0', 'camp-b', 'queued', '+18025550299', 'b-0', '[]'::jsonb)`);
-    running.deps.dialer.wake();
     const b = await emulated('b-0');
     assert.equal(b.accountSid, ORG.b.accountSid);
     const order = [...running.emulator!.calls.values()].map((call) => call.accountSid);

@@ -83,7 +83,7 @@ describe('workers on three replicas', { skip }, () => {
         .values({ campaignId: 'again', phoneHash: `supporter-${i}`, phoneSealed: seal(SECRET_KEY, `+1802555${String(1000 + i)}`), zip: '05401', nextCallAt: new Date(Date.now() - 60_000) });
     }
     const schedulers = replicas.map(
-      (store) => new CallAgainScheduler({ db: store.db, congress: {} as CongressLookup, blocklist: new Blocklist(store.db), secretKey: SECRET_KEY, dialer: { wake() {} }, log: () => {} }),
+      (store) => new CallAgainScheduler({ db: store.db, congress: {} as CongressLookup, blocklist: new Blocklist(store.db), secretKey: SECRET_KEY, log: () => {} }),
     );
     let queued = 0;
     for (let round = 0; round < 10; round++) {

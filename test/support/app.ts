@@ -35,8 +35,6 @@ export function testDeps(store: TestStore, env: Record<string, string> = {}) {
     config,
     store,
     notifier: new CallNotifier(),
-    // The store wakes a server's dial queue (hearDialQueue): routes do not.
-    dialer: { wake: () => {} },
     accounts: new TwilioAccounts({ db: store.db, secretKey, server: config.twilio, apiUrl: config.twilio.apiUrl }),
     congress,
     blocklist: new Blocklist(store.db),
