@@ -234,7 +234,7 @@ export function twimlRoutes({ config, store: { db }, notifier, congress, blockli
     .post('/inbound/status', validateTwilio(InboundStatus), async (c) => {
       const { CallSid, CallStatus, CallDuration } = c.req.valid('form');
       const call = await findCallBySid(db, CallSid);
-      if (call && (await accounts.accountSidOfCall(call.id)) !== signedAccountSid(c)) return notItsAccount(c);
+      if (call && (await accounts.forCampaign(call.campaignId)).accountSid !== signedAccountSid(c)) return notItsAccount(c);
       if (call && (await advanceCallStatus(db, call.id, CallStatus, CallDuration))) {
         if (isFinal(CallStatus)) metrics.callEnded('inbound', CallStatus);
         notifier.changed(call.id);
